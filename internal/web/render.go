@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/mobidesk/mobidesk/internal/domain"
+	"github.com/mobidesk/mobidesk/internal/i18n"
+)
+
+// view is what every template receives.
+type view struct {
+	Lang   string
+	Title  string
+	Active string // the sidebar item to highlight
+	P      *domain.Principal
+	Sub    *domain.Subaccount
+	Subs   []*domain.Subaccount
+	Nav    []navItem
+	Flash  *flash
+	Data   map[string]any
+	req    *request
+}
+
+type navItem struct {
+	Key, Href, Icon string
+}
+
+type flash struct{ Kind, Message string }
+
+// T translates a catalog key into the page's language.
+func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// LangURL is the current page in another language.
+func (v *view) LangURL(lang string) string {
+	u := *v.req.R.URL
+	q := u.Query()
+	q.Set("lang", lang)
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// URL returns path in the chosen subaccount.
+func (v *view) URL(path string) string { return v.req.url(path) }
+
+// Time formats t in the subaccount's time zone.
+func (v *view) Time(t time.Time) string {
+	loc := time.UTC
+	if v.Sub != nil {
+		if l, err := time.LoadLocation(v.Sub.Timezone); err == nil {
+			loc = l
+		}
+	}
+	layout := "Jan 2, 2006 15:04"
+	if v.Lang == "de" {
+		layout = "02.01.2006 15:04"
+	}
+	return t.In(loc).Format(layout)
+}
+
+// nav lists the sidebar items the operator may open in the subaccount.
+func (req *request) nav() []navItem {
+	subID := ""
+	if req.Sub != nil {
+		subID = req.Sub.ID
+	}
+	items := []struct {
+		navItem
+		perm domain.Permission
+	}{
+		{navItem{"nav.customers", "/customers", "👥"}, domain.PermCustomersView},
+		{navItem{"nav.vehicles", "/vehicles", "🛴"}, domain.PermVehiclesView},
+		{navItem{"nav.bulk_wallet", "/wallet/bulk", "💶"}, domain.PermWalletBulk},
+		{navItem{"nav.audit", "/audit", "📜"}, domain.PermAuditView},
+		{navItem{"nav.settings", "/settings", "⚙"}, ""},
+	}
+	var out []navItem
+	for _, it := range items {
+		if it.perm == "" || (req.P != nil && req.P.Can(it.perm, subID)) {
+			it.Href = req.url(it.Href)
+			out = append(out, it.navItem)
+		}
+	}
+	return out
+}
+
+// render writes the page template name with data, in the layout.
+func (req *request) render(name string, data map[string]any) {
+	req.renderStatus(name, http.StatusOK, data)
+}
+
+// renderStatus is render with another status than 200.
+func (req *request) renderStatus(name string, status int, data map[string]any) {
+	v := &view{Lang: req.Lang, P: req.P, Sub: req.Sub, Subs: req.Subs, Data: data, req: req}
+	if title, ok := data["Title"].(string); ok {
+		v.Title = title
+	}
+	v.Active, _ = data["Active"].(string)
+	if req.P != nil {
+		v.Nav = req.nav()
+	}
+	if c, err := req.R.Cookie(flashCookie); err == nil {
+		if q, err := url.ParseQuery(c.Value); err == nil && q.Get("m") != "" {
+			v.Flash = &flash{Kind: q.Get("k"), Message: q.Get("m")}
+		}
+		http.SetCookie(req.W, req.web.cookie(req.R, flashCookie, "", -time.Second))
+	}
+	t, ok := req.web.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		slog.ErrorContext(req.R.Context(), "render", "page", name, "err", err)
+		http.Error(req.W, "The page could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	h := req.W.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", req.Lang)
+	req.W.WriteHeader(status)
+	req.W.Write(buf.Bytes())
+}
