@@ -34,9 +34,6 @@ func New(a *app.App, session Authenticator) *API {
 	for _, rt := range api.routes {
 		api.mux.Handle(rt.Method+" "+rt.Path, api.serve(rt))
 	}
-	api.mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSON(w, http.StatusOK, api.OpenAPI())
-	})
 	return api
 }
 
@@ -76,7 +73,7 @@ type principalKey struct{}
 // idempotency, then the handler.
 func (api *API) serve(rt *Route) http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &Call{W: w, R: r, P: r.Context().Value(principalKey{}).(*domain.Principal), route: rt, app: api.app}
+		c := &Call{W: w, R: r, P: r.Context().Value(principalKey{}).(*domain.Principal), route: rt, app: api.app, api: api}
 		v, err := rt.Handle(c)
 		if err != nil {
 			httpx.WriteError(w, r, err)
@@ -137,6 +134,7 @@ type Call struct {
 	P     *domain.Principal
 	route *Route
 	app   *app.App
+	api   *API
 }
 
 // Authorize checks the route's permission in a subaccount: the one place

@@ -42,12 +42,8 @@ func (api *API) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		p := r.Context().Value(principalKey{}).(*domain.Principal)
-		scope := "op:" + p.OperatorID
-		sum := sha256.New()
-		io.WriteString(sum, r.Method+" "+r.URL.RequestURI()+"\n")
-		sum.Write(body)
-		hash := hex.EncodeToString(sum.Sum(nil))
+		scope := IdempotencyScope(r.Context().Value(principalKey{}).(*domain.Principal))
+		hash := RequestHash(r, body)
 
 		ctx := r.Context()
 		outcome, stored, err := api.app.Store.IdempotencyBegin(ctx, scope, key, hash, idempotencyLease)
@@ -114,4 +110,17 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	return r.body.Write(b)
+}
+
+// IdempotencyScope is the namespace of a principal's keys: one operator's
+// key never collides with another's.
+func IdempotencyScope(p *domain.Principal) string { return "op:" + p.OperatorID }
+
+// RequestHash identifies a request's content for idempotency: method, path
+// with query, and body.
+func RequestHash(r *http.Request, body []byte) string {
+	sum := sha256.New()
+	io.WriteString(sum, r.Method+" "+r.URL.RequestURI()+"\n")
+	sum.Write(body)
+	return hex.EncodeToString(sum.Sum(nil))
 }

@@ -38,6 +38,9 @@ func (api *API) table() []*Route {
 		{Method: "GET", Path: "/api/v1/me", Summary: "Who am I: the authenticated operator and their grants",
 			Status: 200, Response: meResponse{}, Handle: handleMe},
 
+		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3.1 document",
+			Status: 200, Response: map[string]any{}, Handle: func(c *Call) (any, error) { return c.api.OpenAPI(), nil }},
+
 		{Method: "GET", Path: "/api/v1/subaccounts", Summary: "List the subaccounts the operator can see",
 			Perm: domain.PermSubaccountsView, Status: 200, Response: domain.Page[*domain.Subaccount]{},
 			Handle: handleSubaccountList},

@@ -1,0 +1,133 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mobidesk/mobidesk/internal/domain"
+	"github.com/mobidesk/mobidesk/internal/store"
+	"github.com/mobidesk/mobidesk/internal/testdb"
+)
+
+// target builds a request for one route, aimed at a subaccount, as the
+// operator of a role. scoped says whether the route acts inside that
+// subaccount, so that a foreign one must answer 404.
+type target struct {
+	scoped bool
+	build  func(f *fixture, sa *domain.Subaccount, role domain.Role) req
+}
+
+// targets has one entry per API route. TestAccessMatrix fails for a route
+// that has none, so a new route cannot skip the matrix.
+var targets = map[string]target{
+	"GET /api/v1/me":           {build: simple("GET", "/api/v1/me")},
+	"GET /api/v1/openapi.json": {build: simple("GET", "/api/v1/openapi.json")},
+	"GET /api/v1/subaccounts":  {build: simple("GET", "/api/v1/subaccounts")},
+	"POST /api/v1/subaccounts": {build: func(f *fixture, _ *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "POST", Path: "/api/v1/subaccounts", Body: fmt.Sprintf(
+			`{"slug":"fleet-%d","name":"Fleet","currency":"EUR","timezone":"Europe/Berlin","country":"DE"}`, seq.Add(1))}
+	}},
+	"GET /api/v1/subaccounts/{id}": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "GET", Path: "/api/v1/subaccounts/" + sa.ID}
+	}},
+	"GET /api/v1/operators": {build: simple("GET", "/api/v1/operators")},
+	"POST /api/v1/operators": {build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "POST", Path: "/api/v1/operators", Body: fmt.Sprintf(
+			`{"email":"new-%d@example.com","password":"long enough password","role":"viewer","subaccount":%q}`, seq.Add(1), sa.Slug)}
+	}},
+	"GET /api/v1/tokens": {build: simple("GET", "/api/v1/tokens")},
+	"POST /api/v1/tokens": {build: func(*fixture, *domain.Subaccount, domain.Role) req {
+		return req{Method: "POST", Path: "/api/v1/tokens", Body: `{"name":"matrix"}`}
+	}},
+	"DELETE /api/v1/tokens/{id}": {build: func(f *fixture, _ *domain.Subaccount, role domain.Role) req {
+		// A fresh token of the caller's own, so that revoking it succeeds.
+		_, t, err := f.app.TokenCreate(context.Background(), domain.Actor{Principal: domain.SystemPrincipal},
+			f.ops[role].ID, "to revoke")
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return req{Method: "DELETE", Path: "/api/v1/tokens/" + t.ID}
+	}},
+	"GET /api/v1/audit": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "GET", Path: "/api/v1/audit?subaccount=" + sa.Slug}
+	}},
+}
+
+func simple(method, path string) func(*fixture, *domain.Subaccount, domain.Role) req {
+	return func(*fixture, *domain.Subaccount, domain.Role) req { return req{Method: method, Path: path} }
+}
+
+// TestAccessMatrix sends every route of the router as every role, into its
+// own subaccount and a foreign one, anonymously and with a revoked token,
+// and checks the status against the role's permissions.
+func TestAccessMatrix(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, engine store.Engine) {
+		f := setup(t, engine)
+		// Each role must meet a success and (but for super_admin) a refusal
+		// somewhere, or the matrix proves little.
+		succeeded, refused := map[domain.Role]bool{}, map[domain.Role]bool{}
+		for _, rt := range f.srv.API.Routes() {
+			key := rt.Method + " " + rt.Path
+			tg, ok := targets[key]
+			if !ok {
+				t.Errorf("route %s is missing from the access matrix", key)
+				continue
+			}
+			t.Run(strings.ReplaceAll(key, "/", "_"), func(t *testing.T) {
+				anon := tg.build(f, f.own, domain.RoleAdmin)
+				expectProblem(t, f.do(anon), http.StatusUnauthorized, domain.ECodeUnauthorized)
+				revoked := tg.build(f, f.own, domain.RoleAdmin)
+				revoked.Token = f.revoked
+				expectProblem(t, f.do(revoked), http.StatusUnauthorized, domain.ECodeUnauthorized)
+
+				for _, role := range domain.Roles {
+					p := &domain.Principal{OperatorID: f.ops[role].ID, Grants: f.ops[role].Grants}
+					for _, sa := range []*domain.Subaccount{f.own, f.foreign} {
+						r := tg.build(f, sa, role)
+						r.Token = f.tokens[role]
+						got := f.do(r)
+						want, code := expected(rt.Perm, rt.Status, tg.scoped, p, sa)
+						succeeded[role] = succeeded[role] || got.Status < 300
+						refused[role] = refused[role] || got.Status == 403 || got.Status == 404
+						if got.Status != want {
+							t.Errorf("%s as %s in %s: status %d, want %d: %s", key, role, sa.Slug, got.Status, want, got.Body)
+							continue
+						}
+						if code != "" && got.Code(t) != code {
+							t.Errorf("%s as %s in %s: code %q, want %q", key, role, sa.Slug, got.Code(t), code)
+						}
+					}
+				}
+			})
+		}
+		for _, role := range domain.Roles {
+			if !succeeded[role] {
+				t.Errorf("%s succeeded nowhere", role)
+			}
+			if role != domain.RoleSuperAdmin && !refused[role] {
+				t.Errorf("%s was refused nowhere", role)
+			}
+		}
+		if n := f.schemas.checked.Load(); n == 0 {
+			t.Error("no response was validated against the OpenAPI document")
+		}
+	})
+}
+
+// expected derives the answer from the role's permissions: 403 without the
+// permission anywhere, 404 for a subaccount the operator cannot see, 403
+// without the permission in that subaccount, success otherwise.
+func expected(perm domain.Permission, success int, scoped bool, p *domain.Principal, sa *domain.Subaccount) (int, string) {
+	switch {
+	case perm != "" && !p.CanAnywhere(perm):
+		return http.StatusForbidden, domain.ECodeForbidden
+	case scoped && !p.Sees(sa.ID):
+		return http.StatusNotFound, domain.ECodeNotFound
+	case scoped && !p.Can(perm, sa.ID):
+		return http.StatusForbidden, domain.ECodeForbidden
+	}
+	return success, ""
+}
