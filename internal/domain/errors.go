@@ -51,8 +51,12 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of err, or ECodeInternal when err is not ours.
+// ErrorCode returns the code of err: "" for nil, ECodeInternal when err is
+// not ours.
 func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
