@@ -52,7 +52,7 @@ func (w *Web) logout(r *request) error {
 // safeNext keeps a post-login redirect on this site.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/customers"
+		return "/"
 	}
 	return next
 }

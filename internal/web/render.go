@@ -43,6 +43,9 @@ func (v *view) LangURL(lang string) string {
 	return u.RequestURI()
 }
 
+// Home is the first page the operator may open.
+func (v *view) Home() string { return v.req.home() }
+
 // URL returns path in the chosen subaccount.
 func (v *view) URL(path string) string { return v.req.url(path) }
 
@@ -85,6 +88,14 @@ func (req *request) nav() []navItem {
 		}
 	}
 	return out
+}
+
+// home is the first sidebar page the operator may open.
+func (req *request) home() string {
+	if nav := req.nav(); len(nav) > 0 {
+		return nav[0].Href
+	}
+	return "/settings"
 }
 
 // render writes the page template name with data, in the layout.

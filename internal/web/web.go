@@ -91,7 +91,7 @@ func (w *Web) routes() []route {
 		{pattern: "GET /login", public: true, handle: w.loginForm},
 		{pattern: "POST /login", public: true, handle: w.loginSubmit},
 		{pattern: "POST /logout", handle: w.logout},
-		{pattern: "GET /{$}", handle: func(r *request) error { return r.redirect(r.url("/customers")) }},
+		{pattern: "GET /{$}", handle: func(r *request) error { return r.redirect(r.home()) }},
 		{pattern: "GET /customers", perm: domain.PermCustomersView, handle: w.customersIndex},
 		{pattern: "GET /vehicles", perm: domain.PermVehiclesView, handle: w.vehiclesIndex},
 		{pattern: "GET /wallet/bulk", perm: domain.PermWalletBulk, handle: w.bulkWalletIndex},
