@@ -50,16 +50,20 @@ func CheckPassword(hash, password string) (bool, error) {
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
 		return false, errors.New("auth: unsupported argon2 version")
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil {
+	// argon2.IDKey panics on zero passes or threads; RFC 9106 also requires
+	// at least 8 KiB of memory per thread.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil ||
+		iter < 1 || threads < 1 || mem < 8*uint32(threads) {
 		return false, errors.New("auth: bad argon2 parameters")
 	}
 	b64 := base64.RawStdEncoding
 	salt, err := b64.DecodeString(parts[4])
-	if err != nil {
+	if err != nil || len(salt) < 8 {
 		return false, errors.New("auth: bad salt")
 	}
+	// An empty key would compare equal to an empty derived key, whatever the password.
 	want, err := b64.DecodeString(parts[5])
-	if err != nil {
+	if err != nil || len(want) < 16 {
 		return false, errors.New("auth: bad key")
 	}
 	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))

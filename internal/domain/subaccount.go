@@ -4,7 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	_ "time/tzdata" // time zones must validate on machines without zoneinfo
+	_ "time/tzdata"
+	"unicode/utf8" // time zones must validate on machines without zoneinfo
 
 	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
@@ -71,10 +72,10 @@ func (s *Subaccount) Normalize() {
 	if s.Regions == nil {
 		s.Regions = []string{}
 	}
-	if s.CurrencyExponent == 0 {
-		if exp, err := CurrencyExponent(s.Currency); err == nil {
-			s.CurrencyExponent = exp
-		}
+	// The exponent follows from the currency, never from input: a stale one
+	// would scale every amount of the subaccount.
+	if exp, err := CurrencyExponent(s.Currency); err == nil {
+		s.CurrencyExponent = exp
 	}
 }
 
@@ -84,7 +85,7 @@ func (s *Subaccount) Validate() error {
 	if !slugPattern.MatchString(s.Slug) {
 		v.Add("slug", "must be 2 to 40 lowercase letters, digits or dashes")
 	}
-	if s.Name == "" || len(s.Name) > 200 {
+	if s.Name == "" || utf8.RuneCountInString(s.Name) > 200 {
 		v.Add("name", "is required, at most 200 characters")
 	}
 	if _, err := CurrencyExponent(s.Currency); err != nil {
@@ -93,14 +94,16 @@ func (s *Subaccount) Validate() error {
 	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "Local" {
 		v.Add("timezone", "must be an IANA time zone such as Europe/Berlin")
 	}
-	if r, err := language.ParseRegion(s.Country); err != nil || !r.IsCountry() || len(s.Country) != 2 {
+	// ISO3 is "ZZZ" for codes CLDR calls countries but ISO 3166-1 does not
+	// assign (UK, EU-like groupings such as EZ and UN).
+	if r, err := language.ParseRegion(s.Country); err != nil || !r.IsCountry() || len(s.Country) != 2 || r.ISO3() == "ZZZ" {
 		v.Add("country", "must be an ISO 3166-1 alpha-2 code such as DE")
 	}
 	if !containsString(Locales, s.DefaultLocale) {
 		v.Add("default_locale", "must be one of en, de")
 	}
 	for _, r := range s.Regions {
-		if strings.TrimSpace(r) == "" || len(r) > 100 {
+		if strings.TrimSpace(r) == "" || utf8.RuneCountInString(r) > 100 {
 			v.Add("regions", "each region needs a name of at most 100 characters")
 			break
 		}

@@ -50,6 +50,11 @@ func grantInsert(ctx context.Context, tx *sql.Tx, operatorID string, g domain.Gr
 // held in the same scope.
 func (s *Store) OperatorGrant(ctx context.Context, a domain.Actor, operatorID string, g domain.Grant) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		// Without this, an unknown operator surfaces as a foreign key error.
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operators WHERE id = $1`, operatorID).Scan(&one); err != nil {
+			return translate(err, "operator")
+		}
 		before, err := grantsOf(ctx, tx, operatorID)
 		if err != nil {
 			return err

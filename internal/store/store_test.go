@@ -1262,3 +1262,114 @@ func TestIdempotencyConcurrentBeginHasOneWinner(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryMutationWritesOneAuditEntry(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, engine store.Engine) {
+		s := testdb.Open(t, engine)
+		c := ctx(t)
+		sa := createSubaccount(t, s, "berlin")
+		op := createOperator(t, s, "ops@fleet.example", domain.Grant{Role: domain.RoleViewer, SubaccountID: sa.ID})
+		tok, _ := createToken(t, s, op.ID, "ci")
+		sess := createSession(t, s, op.ID, time.Now())
+
+		type mutation struct {
+			action, targetType, targetID, subaccountID string
+			run                                        func(a domain.Actor) error
+		}
+		var newSub *domain.Subaccount
+		var newOp *domain.Operator
+		var newTok *domain.Token
+		mutations := []mutation{
+			{"subaccount.create", "subaccount", "", "", func(a domain.Actor) error {
+				newSub = newSubaccount(t, "munich")
+				return s.SubaccountCreate(c, a, newSub)
+			}},
+			{"operator.create", "operator", "", "", func(a domain.Actor) error {
+				var err error
+				newOp, err = s.OperatorCreate(c, a, domain.OperatorCreate{Email: "new@fleet.example",
+					Grants: []domain.Grant{{Role: domain.RoleAnalyst}}}, "h")
+				return err
+			}},
+			{"operator.grant", "operator", op.ID, sa.ID, func(a domain.Actor) error {
+				return s.OperatorGrant(c, a, op.ID, domain.Grant{Role: domain.RoleAdmin, SubaccountID: sa.ID})
+			}},
+			{"operator.locale", "operator", op.ID, "", func(a domain.Actor) error {
+				return s.OperatorSetLocale(c, a, op.ID, "de")
+			}},
+			{"token.create", "token", "", "", func(a domain.Actor) error {
+				newTok = &domain.Token{ID: ids.New("tok"), OperatorID: op.ID, Name: "new", Prefix: "mdk_x"}
+				return s.TokenCreate(c, a, newTok, "another-hash")
+			}},
+			{"token.revoke", "token", tok.ID, "", func(a domain.Actor) error { return s.TokenRevoke(c, a, tok.ID) }},
+			{"operator.logout", "operator", op.ID, "", func(a domain.Actor) error { return s.SessionDelete(c, a, sess) }},
+			{"operator.login", "operator", op.ID, "", func(a domain.Actor) error {
+				now := time.Now().UTC().Truncate(time.Microsecond)
+				return s.SessionCreate(c, a, &domain.Session{ID: "new-session", OperatorID: op.ID, CreatedAt: now,
+					LastSeenAt: now, ExpiresAt: now.Add(time.Hour)})
+			}},
+			{"operator.password_reset", "operator", op.ID, "", func(a domain.Actor) error {
+				return s.OperatorSetPassword(c, a, op.ID, "h2")
+			}},
+		}
+		for i, m := range mutations {
+			a := domain.Actor{
+				Principal: &domain.Principal{OperatorID: fmt.Sprintf("op_actor%d", i), Email: fmt.Sprintf("actor%d@fleet.example", i),
+					TokenID: fmt.Sprintf("tok_actor%d", i)},
+				RequestID: fmt.Sprintf("req-%d", i),
+				Note:      fmt.Sprintf("because %d", i),
+			}
+			entry := expectOneAudit(t, s, func() {
+				if err := m.run(a); err != nil {
+					t.Fatalf("%s: %v", m.action, err)
+				}
+			})
+			targetID := m.targetID
+			switch m.action {
+			case "subaccount.create":
+				targetID, m.subaccountID = newSub.ID, newSub.ID
+			case "operator.create":
+				targetID = newOp.ID
+			case "token.create":
+				targetID = newTok.ID
+			}
+			if entry.Action != m.action || entry.TargetType != m.targetType || entry.TargetID != targetID ||
+				entry.SubaccountID != m.subaccountID {
+				t.Errorf("%s: entry %s %s %s in %q, want %s %s in %q", m.action, entry.Action, entry.TargetType,
+					entry.TargetID, entry.SubaccountID, m.targetType, targetID, m.subaccountID)
+			}
+			if entry.Actor != a.Label() || entry.ActorID != a.Principal.OperatorID || entry.RequestID != a.RequestID ||
+				entry.Note != a.Note {
+				t.Errorf("%s: actor %q (%s) request %q note %q; want %q (%s) %q %q", m.action, entry.Actor, entry.ActorID,
+					entry.RequestID, entry.Note, a.Label(), a.Principal.OperatorID, a.RequestID, a.Note)
+			}
+			for _, raw := range []json.RawMessage{entry.Before, entry.After} {
+				if !json.Valid(raw) {
+					t.Errorf("%s: invalid JSON %q", m.action, raw)
+				}
+			}
+		}
+	})
+}
+
+func TestBookkeepingWritesNoAuditEntry(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, engine store.Engine) {
+		s := testdb.Open(t, engine)
+		c := ctx(t)
+		op := createOperator(t, s, "ops@fleet.example", domain.Grant{Role: domain.RoleViewer})
+		tok, _ := createToken(t, s, op.ID, "ci")
+		sess := createSession(t, s, op.ID, time.Now().Add(-time.Hour))
+		expectNoAudit(t, s, func() {
+			must(t, s.TokenTouch(c, tok, time.Now()))
+			must(t, s.SessionTouch(c, sess, time.Now()))
+			if _, _, err := s.IdempotencyBegin(c, "op_1", "k", "h", lease); err != nil {
+				t.Fatal(err)
+			}
+			must(t, s.IdempotencyFinish(c, "op_1", "k", store.StoredResponse{Status: 200}))
+			if _, err := s.IdempotencyExpire(c, time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}
