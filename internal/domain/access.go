@@ -43,6 +43,9 @@ const (
 	PermCustomersIdentity    Permission = "customers:identity"
 	PermCustomersImport      Permission = "customers:import"
 	PermCustomersExport      Permission = "customers:export"
+	// PermCustomersIntegrate sets what only the app knows (device OS,
+	// locale, last activity); it takes effect through API tokens only.
+	PermCustomersIntegrate Permission = "customers:integrate"
 
 	PermWalletView   Permission = "wallet:view"
 	PermWalletCredit Permission = "wallet:credit"
@@ -67,7 +70,7 @@ var adminPermissions = []Permission{
 	PermSubaccountsView, PermAuditView,
 	PermCustomersView, PermCustomersCreate, PermCustomersEdit, PermCustomersEditContact,
 	PermCustomersBlock, PermCustomersDelete, PermCustomersIdentity, PermCustomersImport, PermCustomersExport,
-	PermWalletView, PermWalletCredit, PermWalletBonus, PermWalletFee, PermWalletDebit, PermWalletBulk,
+	PermCustomersIntegrate, PermWalletView, PermWalletCredit, PermWalletBonus, PermWalletFee, PermWalletDebit, PermWalletBulk,
 	PermRidesView, PermRidesManage, PermVehiclesView, PermVehiclesManage,
 	PermNotificationsView, PermNotificationsSend,
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mobidesk/mobidesk/internal/app"
 	"github.com/mobidesk/mobidesk/internal/domain"
 	"github.com/mobidesk/mobidesk/internal/store"
 	"github.com/mobidesk/mobidesk/internal/testdb"
@@ -51,9 +52,61 @@ var targets = map[string]target{
 		}
 		return req{Method: "DELETE", Path: "/api/v1/tokens/" + t.ID}
 	}},
+	"GET /api/v1/customers": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "GET", Path: "/api/v1/customers?subaccount=" + sa.Slug + "&q=rider"}
+	}},
+	"GET /api/v1/customers/summary": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "GET", Path: "/api/v1/customers/summary?subaccount=" + sa.Slug}
+	}},
+	"POST /api/v1/customers": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "POST", Path: "/api/v1/customers?subaccount=" + sa.Slug, Body: `{"name":"Matrix Rider"}`}
+	}},
+	"GET /api/v1/customers/{id}":                             onCustomer("GET", "", ""),
+	"PATCH /api/v1/customers/{id}":                           onCustomer("PATCH", "", `{"phone":"030 1234567","notes":"called"}`),
+	"DELETE /api/v1/customers/{id}":                          onCustomer("DELETE", "", "confirm"),
+	"POST /api/v1/customers/{id}/restore":                    onCustomer("POST", "/restore", "", app.ActionDelete),
+	"POST /api/v1/customers/{id}/block":                      onCustomer("POST", "/block", `{"reason":"chargeback"}`),
+	"POST /api/v1/customers/{id}/unblock":                    onCustomer("POST", "/unblock", "", app.ActionBlock),
+	"POST /api/v1/customers/{id}/identity/verify":            onCustomer("POST", "/identity/verify", `{"notes":"passport seen"}`, app.ActionRequire),
+	"POST /api/v1/customers/{id}/identity/clear-requirement": onCustomer("POST", "/identity/clear-requirement", "", app.ActionRequire),
+	"POST /api/v1/customers/{id}/identity/require":           onCustomer("POST", "/identity/require", `{"reason":"risk"}`),
 	"GET /api/v1/audit": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
 		return req{Method: "GET", Path: "/api/v1/audit?subaccount=" + sa.Slug}
 	}},
+}
+
+// customerIn creates a fresh customer in sa, prepared by the lifecycle
+// actions given, so that each request of the matrix meets the state it needs.
+func customerIn(f *fixture, sa *domain.Subaccount, prepare ...app.CustomerAction) *domain.Customer {
+	f.t.Helper()
+	ctx := context.Background()
+	sys := domain.Actor{Principal: domain.SystemPrincipal}
+	n := seq.Add(1)
+	c, err := f.app.CustomerCreate(ctx, sys, sa, domain.CustomerCreate{Name: fmt.Sprintf("Rider %d", n),
+		Email: fmt.Sprintf("rider-%d@example.com", n)})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, action := range prepare {
+		text := "prepared by the test"
+		if action == app.ActionDelete {
+			text = c.Email
+		}
+		if c, err = f.app.CustomerLifecycle(ctx, sys, c.ID, action, text); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	return c
+}
+
+func onCustomer(method, suffix, body string, prepare ...app.CustomerAction) target {
+	return target{scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa, prepare...)
+		if body == "confirm" {
+			return req{Method: method, Path: "/api/v1/customers/" + c.ID + suffix, Body: fmt.Sprintf(`{"confirm":%q}`, c.Email)}
+		}
+		return req{Method: method, Path: "/api/v1/customers/" + c.ID + suffix, Body: body}
+	}}
 }
 
 func simple(method, path string) func(*fixture, *domain.Subaccount, domain.Role) req {

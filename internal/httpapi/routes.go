@@ -34,7 +34,7 @@ var (
 
 // table lists every API route. Keep it sorted by path.
 func (api *API) table() []*Route {
-	return []*Route{
+	routes := []*Route{
 		{Method: "GET", Path: "/api/v1/me", Summary: "Who am I: the authenticated operator and their grants",
 			Status: 200, Response: meResponse{}, Handle: handleMe},
 
@@ -74,4 +74,5 @@ func (api *API) table() []*Route {
 				pCursor, pLimit},
 			Handle: handleAuditList},
 	}
+	return append(routes, customerRoutes()...)
 }
