@@ -115,7 +115,7 @@ func NormalizePhone(s, country string) (string, bool) {
 		return "", false
 	}
 	num, err := phonenumbers.Parse(s, country)
-	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return s, false
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), true

@@ -190,8 +190,8 @@ func (s *Store) matchClauses(q *query, term, sub string) (match, residual string
 	if term == "" {
 		return "", ""
 	}
-	like := q.arg("%" + escapeLike(term) + "%")
 	if utf8.RuneCountInString(term) >= 3 {
+		like := q.arg("%" + escapeLike(term) + "%")
 		residual = "c.search LIKE " + like
 		if s.engine == SQLite {
 			residual += ` ESCAPE '\'`
