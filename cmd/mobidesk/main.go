@@ -46,6 +46,7 @@ Usage:
   mobidesk operator password --email E                                           (password on stdin)
   mobidesk token create --email E [--name N]
   mobidesk token revoke --id ID
+  mobidesk check ledger [--db DSN]      (every balance equals the sum of its ledger entries)
 
 --db defaults to $MOBIDESK_DB, then to ` + store.DefaultDSN + `.
 Roles: super_admin, global_admin, admin, fleet_manager, analyst, service_technician, viewer.
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return cmdTokenCreate(ctx, rest[1:], env)
 	case cmd == "token" && sub == "revoke":
 		return cmdTokenRevoke(ctx, rest[1:], env)
+	case cmd == "check" && sub == "ledger":
+		return cmdCheckLedger(ctx, rest[1:], env)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil

@@ -32,6 +32,9 @@ func (a *App) SubaccountCreate(ctx context.Context, actor domain.Actor, sa *doma
 		sa.MinRideBalance, sa.UnlockFee = domain.DefaultMinRideBalance, domain.DefaultUnlockFee
 		sa.PricePerMinute, sa.RiskThreshold = domain.DefaultPricePerMinute, domain.DefaultRiskThreshold
 	}
+	if sa.MaxWalletAmount == 0 {
+		sa.MaxWalletAmount = domain.DefaultMaxWalletAmount
+	}
 	if err := sa.Validate(); err != nil {
 		return err
 	}

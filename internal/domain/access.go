@@ -53,6 +53,8 @@ const (
 	PermWalletFee    Permission = "wallet:fee"
 	PermWalletDebit  Permission = "wallet:debit"
 	PermWalletBulk   Permission = "wallet:bulk"
+	// PermWalletReverse undoes a ledger entry with a compensating one.
+	PermWalletReverse Permission = "wallet:reverse"
 
 	PermRidesView      Permission = "rides:view"
 	PermRidesManage    Permission = "rides:manage"
@@ -71,7 +73,7 @@ var adminPermissions = []Permission{
 	PermCustomersView, PermCustomersCreate, PermCustomersEdit, PermCustomersEditContact,
 	PermCustomersBlock, PermCustomersDelete, PermCustomersIdentity, PermCustomersImport, PermCustomersExport,
 	PermCustomersIntegrate, PermWalletView, PermWalletCredit, PermWalletBonus, PermWalletFee, PermWalletDebit, PermWalletBulk,
-	PermRidesView, PermRidesManage, PermVehiclesView, PermVehiclesManage,
+	PermWalletReverse, PermRidesView, PermRidesManage, PermVehiclesView, PermVehiclesManage,
 	PermNotificationsView, PermNotificationsSend,
 }
 

@@ -134,3 +134,39 @@ func TestCustomerUpdateRefusesIdentifiers(t *testing.T) {
 		t.Errorf("phone edit: %v %q", err, c.Phone)
 	}
 }
+
+func TestMoneyDecimalsRoundTripExactly(t *testing.T) {
+	for _, c := range []struct {
+		minor int64
+		exp   int
+		s     string
+	}{{1234, 2, "12.34"}, {-5, 2, "-0.05"}, {0, 2, "0.00"}, {100, 0, "100"}, {1, 3, "0.001"}, {123456789, 2, "1234567.89"}} {
+		if got := domain.FormatDecimal(c.minor, c.exp); got != c.s {
+			t.Errorf("FormatDecimal(%d, %d) = %q, want %q", c.minor, c.exp, got, c.s)
+		}
+		if got, err := domain.ParseDecimal(c.s, c.exp, '.'); err != nil || got != c.minor {
+			t.Errorf("ParseDecimal(%q) = %d, %v", c.s, got, err)
+		}
+	}
+	for s, want := range map[string]int64{"12,50": 1250, "1.234,56": 123456, "0,1": 10, "7": 700} {
+		if got, err := domain.ParseDecimal(s, 2, ','); err != nil || got != want {
+			t.Errorf("German %q = %d, %v; want %d", s, got, err, want)
+		}
+	}
+	// 0.1 + 0.2 is exactly 30 minor units, whatever floats would say.
+	a, _ := domain.ParseDecimal("0.1", 2, '.')
+	b, _ := domain.ParseDecimal("0.2", 2, '.')
+	if a+b != 30 {
+		t.Errorf("0.1 + 0.2 = %d", a+b)
+	}
+	for _, s := range []string{"", "abc", "1.234", "1..2", "1.", "--1", "12e3", "99999999999999999"} {
+		if _, err := domain.ParseDecimal(s, 2, '.'); err == nil {
+			t.Errorf("ParseDecimal(%q) accepted", s)
+		}
+	}
+	for in, want := range map[string]string{"=SUM(A1)": "'=SUM(A1)", "+1": "'+1", "@x": "'@x", "ok": "ok", "": ""} {
+		if got := domain.CSVSafe(in); got != want {
+			t.Errorf("CSVSafe(%q) = %q", in, got)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type Subaccount struct {
 	UnlockFee        int64     `json:"unlock_fee"`
 	PricePerMinute   int64     `json:"price_per_minute"`
 	RiskThreshold    int       `json:"risk_threshold"`
+	MaxWalletAmount  int64     `json:"max_wallet_amount"` // the most one manual wallet action may move
 	CreatedAt        time.Time `json:"created_at"`
 }
 
@@ -116,6 +117,9 @@ func (s *Subaccount) Validate() error {
 	}
 	if s.PricePerMinute < 0 {
 		v.Add("price_per_minute", "must not be negative")
+	}
+	if s.MaxWalletAmount < 0 {
+		v.Add("max_wallet_amount", "must not be negative")
 	}
 	if s.RiskThreshold < 0 || s.RiskThreshold > 100 {
 		v.Add("risk_threshold", "must be between 0 and 100")

@@ -69,12 +69,19 @@ func (api *API) allowed(r *http.Request) string {
 
 type principalKey struct{}
 
+// written is what a handler returns when it has written the response
+// itself (a CSV download).
+type written struct{}
+
 // serve wraps a route: authentication, the route's permission gate,
 // idempotency, then the handler.
 func (api *API) serve(rt *Route) http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &Call{W: w, R: r, P: r.Context().Value(principalKey{}).(*domain.Principal), route: rt, app: api.app, api: api}
 		v, err := rt.Handle(c)
+		if _, ok := v.(written); ok {
+			return // the handler wrote its own response
+		}
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return

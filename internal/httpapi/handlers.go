@@ -64,6 +64,8 @@ type subaccountInput struct {
 	UnlockFee      *int64   `json:"unlock_fee,omitempty"`
 	PricePerMinute *int64   `json:"price_per_minute,omitempty"`
 	RiskThreshold  *int     `json:"risk_threshold,omitempty"`
+	// MaxWalletAmount bounds one manual wallet action, in minor units.
+	MaxWalletAmount *int64 `json:"max_wallet_amount,omitempty"`
 }
 
 func handleSubaccountCreate(c *Call) (any, error) {
@@ -82,6 +84,7 @@ func handleSubaccountCreate(c *Call) (any, error) {
 	setIf(&sa.UnlockFee, in.UnlockFee)
 	setIf(&sa.PricePerMinute, in.PricePerMinute)
 	setIf(&sa.RiskThreshold, in.RiskThreshold)
+	setIf(&sa.MaxWalletAmount, in.MaxWalletAmount)
 	if err := c.app.SubaccountCreate(c.R.Context(), c.Actor(""), sa); err != nil {
 		return nil, err
 	}

@@ -282,6 +282,9 @@ func (s *schemaSet) check(t *testing.T, r *http.Request, resp response) {
 	if rt.Response == nil {
 		return
 	}
+	if rt.CSV && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+		return // documented as text/csv
+	}
 	s.validate(t, docURL+"#/paths/"+pointerEscape(rt.Path)+"/"+strings.ToLower(rt.Method)+"/responses/"+
 		strconv.Itoa(rt.Status)+"/content/"+pointerEscape("application/json")+"/schema", resp.Body)
 }

@@ -70,6 +70,21 @@ var targets = map[string]target{
 	"POST /api/v1/customers/{id}/identity/verify":            onCustomer("POST", "/identity/verify", `{"notes":"passport seen"}`, app.ActionRequire),
 	"POST /api/v1/customers/{id}/identity/clear-requirement": onCustomer("POST", "/identity/clear-requirement", "", app.ActionRequire),
 	"POST /api/v1/customers/{id}/identity/require":           onCustomer("POST", "/identity/require", `{"reason":"risk"}`),
+	"POST /api/v1/customers/{id}/wallet/credit":              onCustomer("POST", "/wallet/credit", `{"amount":500,"note":"goodwill"}`),
+	"POST /api/v1/customers/{id}/wallet/bonus":               onCustomer("POST", "/wallet/bonus", `{"amount":200,"note":"referral"}`),
+	"POST /api/v1/customers/{id}/wallet/fee":                 onCustomer("POST", "/wallet/fee", `{"amount":300,"note":"damage"}`),
+	"POST /api/v1/customers/{id}/wallet/debit": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa)
+		f.credit(c, 1000)
+		return req{Method: "POST", Path: "/api/v1/customers/" + c.ID + "/wallet/debit", Body: `{"amount":100,"note":"correction"}`}
+	}},
+	"POST /api/v1/customers/{id}/wallet/transactions/{txn}/reverse": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa)
+		e := f.credit(c, 1000)
+		return req{Method: "POST", Path: "/api/v1/customers/" + c.ID + "/wallet/transactions/" + e.ID + "/reverse", Body: `{"note":"mistake"}`}
+	}},
+	"GET /api/v1/customers/{id}/wallet/transactions": onCustomer("GET", "/wallet/transactions", ""),
+	"GET /api/v1/customers/{id}/notifications":       onCustomer("GET", "/notifications", ""),
 	"GET /api/v1/audit": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
 		return req{Method: "GET", Path: "/api/v1/audit?subaccount=" + sa.Slug}
 	}},
@@ -97,6 +112,17 @@ func customerIn(f *fixture, sa *domain.Subaccount, prepare ...app.CustomerAction
 		}
 	}
 	return c
+}
+
+// credit gives a customer wallet credit as the system.
+func (f *fixture) credit(c *domain.Customer, amount int64) *domain.LedgerEntry {
+	f.t.Helper()
+	e, _, err := f.app.WalletAct(context.Background(), domain.Actor{Principal: domain.SystemPrincipal}, c,
+		domain.WalletAction{Kind: domain.KindCredit, Amount: amount}, "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return e
 }
 
 func onCustomer(method, suffix, body string, prepare ...app.CustomerAction) target {

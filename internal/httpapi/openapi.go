@@ -46,6 +46,10 @@ func (api *API) OpenAPI() map[string]any {
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
+		if rt.CSV {
+			ok := op["responses"].(map[string]any)[strconv.Itoa(rt.Status)].(map[string]any)
+			ok["content"].(map[string]any)["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
 		if rt.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": SchemaOf(reflect.TypeOf(rt.Request), false)}}}

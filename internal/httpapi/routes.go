@@ -16,6 +16,7 @@ type Route struct {
 	Response     any               // a value of the success body's type, or nil
 	Query        []Param           // documented query parameters
 	Idempotent   bool              // accepts Idempotency-Key
+	CSV          bool              // may answer text/csv instead (format=csv)
 	BodyLimit    int64             // bytes; 0 means httpx.DefaultBodyLimit
 	Handle       func(*Call) (any, error)
 }
@@ -74,5 +75,6 @@ func (api *API) table() []*Route {
 				pCursor, pLimit},
 			Handle: handleAuditList},
 	}
-	return append(routes, customerRoutes()...)
+	routes = append(routes, customerRoutes()...)
+	return append(routes, walletRoutes()...)
 }

@@ -50,6 +50,7 @@ type Store struct {
 	w      *sql.DB // the writer: a single connection on SQLite
 	r      *sql.DB // readers; the same pool as w on PostgreSQL
 	dsn    string
+	group  *groupCommit // SQLite's grouped writer for hot paths; nil on PostgreSQL
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or
@@ -118,7 +119,7 @@ func openSQLite(path, dsn string) (*Store, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{engine: SQLite, w: w, r: r, dsn: dsn}, nil
+	return &Store{engine: SQLite, w: w, r: r, dsn: dsn, group: newGroupCommit(w)}, nil
 }
 
 // Engine says which database the store runs on.
@@ -126,6 +127,9 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())

@@ -10,7 +10,7 @@ import (
 )
 
 const subaccountColumns = `id, slug, name, currency, currency_exponent, timezone, country, default_locale,
-	regions, min_ride_balance, unlock_fee, price_per_minute, risk_threshold, created_at`
+	regions, min_ride_balance, unlock_fee, price_per_minute, risk_threshold, created_at, max_wallet_amount`
 
 // SubaccountCreate stores a new, validated subaccount and sets its ID and
 // CreatedAt. A taken slug answers conflict.
@@ -23,9 +23,10 @@ func (s *Store) SubaccountCreate(ctx context.Context, a domain.Actor, sa *domain
 	}
 	return translate(s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO subaccounts (`+subaccountColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			sa.ID, sa.Slug, sa.Name, sa.Currency, sa.CurrencyExponent, sa.Timezone, sa.Country, sa.DefaultLocale,
-			string(regions), sa.MinRideBalance, sa.UnlockFee, sa.PricePerMinute, sa.RiskThreshold, ts(sa.CreatedAt))
+			string(regions), sa.MinRideBalance, sa.UnlockFee, sa.PricePerMinute, sa.RiskThreshold, ts(sa.CreatedAt),
+			sa.MaxWalletAmount)
 		if err != nil {
 			return err
 		}
@@ -69,7 +70,8 @@ func scanSubaccount(row scanner) (*domain.Subaccount, error) {
 	var regions []byte
 	var created int64
 	err := row.Scan(&sa.ID, &sa.Slug, &sa.Name, &sa.Currency, &sa.CurrencyExponent, &sa.Timezone, &sa.Country,
-		&sa.DefaultLocale, &regions, &sa.MinRideBalance, &sa.UnlockFee, &sa.PricePerMinute, &sa.RiskThreshold, &created)
+		&sa.DefaultLocale, &regions, &sa.MinRideBalance, &sa.UnlockFee, &sa.PricePerMinute, &sa.RiskThreshold, &created,
+		&sa.MaxWalletAmount)
 	if err != nil {
 		return nil, translate(err, "subaccount")
 	}
