@@ -18,6 +18,7 @@ type App struct {
 	Store   *store.Store
 	Limiter *auth.LoginLimiter
 	Now     func() time.Time
+	Jobs    Jobs // the background queue; set by serve
 }
 
 // New returns an App over s.

@@ -85,6 +85,14 @@ var targets = map[string]target{
 	}},
 	"GET /api/v1/customers/{id}/wallet/transactions": onCustomer("GET", "/wallet/transactions", ""),
 	"GET /api/v1/customers/{id}/notifications":       onCustomer("GET", "/notifications", ""),
+	"POST /api/v1/wallet/bulk": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa)
+		return req{Method: "POST", Path: "/api/v1/wallet/bulk?subaccount=" + sa.Slug, Body: "customer_id,amount,note\n" + c.ID + ",1.00,x",
+			Header: map[string]string{"Content-Type": "text/csv"}}
+	}},
+	"GET /api/v1/wallet/bulk/{id}":          onBatch("GET", ""),
+	"GET /api/v1/wallet/bulk/{id}/results":  onBatch("GET", "/results"),
+	"POST /api/v1/wallet/bulk/{id}/process": onBatch("POST", "/process"),
 	"GET /api/v1/audit": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
 		return req{Method: "GET", Path: "/api/v1/audit?subaccount=" + sa.Slug}
 	}},
@@ -135,6 +143,19 @@ func onCustomer(method, suffix, body string, prepare ...app.CustomerAction) targ
 	}}
 }
 
+// onBatch aims at a fresh previewed batch of one valid row in sa.
+func onBatch(method, suffix string) target {
+	return target{scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa)
+		b, err := f.app.BulkWalletPreview(context.Background(), domain.Actor{Principal: domain.SystemPrincipal}, sa, "",
+			strings.NewReader("customer_id,amount,note\n"+c.ID+",1.00,x"))
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return req{Method: method, Path: "/api/v1/wallet/bulk/" + b.ID + suffix}
+	}}
+}
+
 func simple(method, path string) func(*fixture, *domain.Subaccount, domain.Role) req {
 	return func(*fixture, *domain.Subaccount, domain.Role) req { return req{Method: method, Path: path} }
 }
@@ -145,6 +166,7 @@ func simple(method, path string) func(*fixture, *domain.Subaccount, domain.Role)
 func TestAccessMatrix(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, engine store.Engine) {
 		f := setup(t, engine)
+		f.startJobs()
 		// Each role must meet a success and (but for super_admin) a refusal
 		// somewhere, or the matrix proves little.
 		succeeded, refused := map[domain.Role]bool{}, map[domain.Role]bool{}

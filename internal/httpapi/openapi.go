@@ -48,7 +48,16 @@ func (api *API) OpenAPI() map[string]any {
 		}
 		if rt.CSV {
 			ok := op["responses"].(map[string]any)[strconv.Itoa(rt.Status)].(map[string]any)
-			ok["content"].(map[string]any)["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
+			content, _ := ok["content"].(map[string]any)
+			if content == nil {
+				content = map[string]any{}
+				ok["content"] = content
+			}
+			content["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		if rt.RequestCSV {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}}
 		}
 		if rt.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{

@@ -17,6 +17,7 @@ type Route struct {
 	Query        []Param           // documented query parameters
 	Idempotent   bool              // accepts Idempotency-Key
 	CSV          bool              // may answer text/csv instead (format=csv)
+	RequestCSV   bool              // takes a text/csv body
 	BodyLimit    int64             // bytes; 0 means httpx.DefaultBodyLimit
 	Handle       func(*Call) (any, error)
 }
@@ -76,5 +77,6 @@ func (api *API) table() []*Route {
 			Handle: handleAuditList},
 	}
 	routes = append(routes, customerRoutes()...)
-	return append(routes, walletRoutes()...)
+	routes = append(routes, walletRoutes()...)
+	return append(routes, bulkWalletRoutes()...)
 }

@@ -19,10 +19,12 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/mobidesk/mobidesk/internal/app"
 	"github.com/mobidesk/mobidesk/internal/store"
 )
 
 // Runner is a started queue: it inserts jobs and works them until Stop.
+// It is the application's app.Jobs.
 type Runner struct {
 	insert func(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 	stop   func(ctx context.Context) error
@@ -79,10 +81,13 @@ func migrate[TTx any](ctx context.Context, drv riverdriver.Driver[TTx]) error {
 	return nil
 }
 
-// Start starts the workers on the store's database.
-func Start(ctx context.Context, s *store.Store, log *slog.Logger) (*Runner, error) {
+// Start starts the workers on the application's database and makes itself
+// the application's queue.
+func Start(ctx context.Context, a *app.App, log *slog.Logger) (*Runner, error) {
+	s := a.Store
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &MaintenanceWorker{Store: s})
+	river.AddWorker(workers, &BulkWalletWorker{App: a})
 	cfg := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers: workers,
@@ -106,6 +111,7 @@ func Start(ctx context.Context, s *store.Store, log *slog.Logger) (*Runner, erro
 		}
 		stop := r.stop
 		r.stop = func(ctx context.Context) error { defer pool.Close(); return stop(ctx) }
+		a.Jobs = r
 		return r, nil
 	default:
 		db, err := s.QueueDB()
@@ -119,6 +125,7 @@ func Start(ctx context.Context, s *store.Store, log *slog.Logger) (*Runner, erro
 		}
 		stop := r.stop
 		r.stop = func(ctx context.Context) error { return errors.Join(stop(ctx), db.Close()) }
+		a.Jobs = r
 		return r, nil
 	}
 }

@@ -22,6 +22,9 @@ type WalletOp struct {
 	IdempotencyKey string
 	CauseType      string // what caused it (a batch), with CauseID
 	CauseID        string
+	// Quiet leaves out the audit entry: the operation is one row of a batch
+	// whose processing is audited once.
+	Quiet bool
 }
 
 const ledgerColumns = `l.id, l.subaccount_id, l.customer_id, l.kind, l.bucket, l.amount, l.wallet_after, l.bonus_after,
@@ -133,6 +136,9 @@ func (s *Store) walletMove(ctx context.Context, tx *sql.Tx, a domain.Actor, op W
 			"A fee took your wallet below zero. Please top up to keep riding."); err != nil {
 			return nil, nil, err
 		}
+	}
+	if op.Quiet {
+		return e, c, nil
 	}
 	a.Note = note
 	err = s.audit(ctx, tx, a, change{SubaccountID: c.SubaccountID, Action: "wallet." + string(kind),
