@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, args []string, env *Env) error {
 	if err != nil {
 		return err
 	}
-	workers, err := jobs.Start(ctx, a.Store, log)
+	workers, err := jobs.Start(ctx, a, log)
 	if err != nil {
 		return err
 	}
