@@ -78,7 +78,21 @@ func (c *Call) customer() (*domain.Customer, error) {
 	return cust, nil
 }
 
-func handleCustomerGet(c *Call) (any, error) { return c.customer() }
+// handleCustomerGet answers the whole profile, with the active ride.
+func handleCustomerGet(c *Call) (any, error) {
+	cust, err := c.customer()
+	if err != nil {
+		return nil, err
+	}
+	ride, err := c.app.Store.RideActive(c.R.Context(), cust.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ride != nil {
+		cust.ActiveRide = ride
+	}
+	return cust, nil
+}
 
 func handleCustomerList(c *Call) (any, error) {
 	sa, err := c.Subaccount()

@@ -93,6 +93,40 @@ var targets = map[string]target{
 	"GET /api/v1/wallet/bulk/{id}":          onBatch("GET", ""),
 	"GET /api/v1/wallet/bulk/{id}/results":  onBatch("GET", "/results"),
 	"POST /api/v1/wallet/bulk/{id}/process": onBatch("POST", "/process"),
+	"GET /api/v1/vehicles": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: "GET", Path: "/api/v1/vehicles?subaccount=" + sa.Slug}
+	}},
+	"POST /api/v1/vehicles": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		n := seq.Add(1)
+		return req{Method: "POST", Path: "/api/v1/vehicles?subaccount=" + sa.Slug,
+			Body: fmt.Sprintf(`{"code":"MX-%d","imei":"%015d","model":"Ninebot Max"}`, n, 860000000000000+n)}
+	}},
+	"GET /api/v1/vehicles/{id}":                  onVehicle("GET", "", ""),
+	"POST /api/v1/vehicles/{id}/signal":          onVehicle("POST", "/signal", `{"lat":52.52,"lon":13.405,"battery":80}`),
+	"POST /api/v1/vehicles/{id}/status":          onVehicle("POST", "/status", `{"status":"maintenance"}`),
+	"GET /api/v1/customers/{id}/payment-methods": onCustomer("GET", "/payment-methods", ""),
+	"POST /api/v1/customers/{id}/payment-methods": onCustomer("POST", "/payment-methods",
+		`{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}`),
+	"POST /api/v1/payment-methods/{id}/default": onPaymentMethod("POST", "/default"),
+	"DELETE /api/v1/payment-methods/{id}":       onPaymentMethod("DELETE", ""),
+	"GET /api/v1/customers/{id}/subscriptions":  onCustomer("GET", "/subscriptions", ""),
+	"POST /api/v1/customers/{id}/subscriptions": onCustomer("POST", "/subscriptions", `{"package_name":"Monthly","amount":999}`),
+	"GET /api/v1/customers/{id}/packages":       onCustomer("GET", "/packages", ""),
+	"POST /api/v1/customers/{id}/packages": onCustomer("POST", "/packages",
+		`{"package_name":"100 minutes","amount_paid":1500,"minutes_included":100}`),
+	"GET /api/v1/customers/{id}/promo-redemptions": onCustomer("GET", "/promo-redemptions", ""),
+	"POST /api/v1/customers/{id}/promo-redemptions": onCustomer("POST", "/promo-redemptions",
+		`{"code":"WELCOME","discount_type":"percentage","discount_value":20}`),
+	"GET /api/v1/customers/{id}/eligibility": onCustomer("GET", "/eligibility", ""),
+	"GET /api/v1/customers/{id}/rides":       onCustomer("GET", "/rides", ""),
+	"POST /api/v1/customers/{id}/rides": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa)
+		f.credit(c, 1000)
+		v := vehicleIn(f, sa)
+		return req{Method: "POST", Path: "/api/v1/customers/" + c.ID + "/rides", Body: fmt.Sprintf(`{"vehicle":%q}`, v.Code)}
+	}},
+	"GET /api/v1/rides/{id}":      onRide("GET", ""),
+	"POST /api/v1/rides/{id}/end": onRide("POST", "/end"),
 	"GET /api/v1/audit": {scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
 		return req{Method: "GET", Path: "/api/v1/audit?subaccount=" + sa.Slug}
 	}},
@@ -153,6 +187,60 @@ func onBatch(method, suffix string) target {
 			f.t.Fatal(err)
 		}
 		return req{Method: method, Path: "/api/v1/wallet/bulk/" + b.ID + suffix}
+	}}
+}
+
+// vehicleIn registers an available vehicle in sa that signalled just now.
+func vehicleIn(f *fixture, sa *domain.Subaccount) *domain.Vehicle {
+	f.t.Helper()
+	ctx := context.Background()
+	sys := domain.Actor{Principal: domain.SystemPrincipal}
+	n := seq.Add(1)
+	v, err := f.app.VehicleCreate(ctx, sys, sa, domain.VehicleCreate{Code: fmt.Sprintf("SC-%d", n),
+		IMEI: fmt.Sprintf("%015d", 350000000000000+n), Model: "Ninebot Max G30"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if v, err = f.app.VehicleSignal(ctx, sys, v.ID, domain.Signal{Lat: 52.52, Lon: 13.405, Battery: 90}); err != nil {
+		f.t.Fatal(err)
+	}
+	return v
+}
+
+func onVehicle(method, suffix, body string) target {
+	return target{scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		return req{Method: method, Path: "/api/v1/vehicles/" + vehicleIn(f, sa).ID + suffix, Body: body}
+	}}
+}
+
+func onPaymentMethod(method, suffix string) target {
+	return target{scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		c := customerIn(f, sa)
+		p, err := f.app.PaymentMethodAdd(context.Background(), domain.Actor{Principal: domain.SystemPrincipal}, c,
+			domain.PaymentMethodCreate{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return req{Method: method, Path: "/api/v1/payment-methods/" + p.ID + suffix}
+	}}
+}
+
+// startRide starts a ride in sa for a funded customer.
+func startRide(f *fixture, sa *domain.Subaccount) (*domain.Customer, *domain.Ride) {
+	f.t.Helper()
+	c := customerIn(f, sa)
+	f.credit(c, 1000)
+	r, err := f.app.RideStart(context.Background(), domain.Actor{Principal: domain.SystemPrincipal}, c, vehicleIn(f, sa).Code, "operator")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c, r
+}
+
+func onRide(method, suffix string) target {
+	return target{scoped: true, build: func(f *fixture, sa *domain.Subaccount, _ domain.Role) req {
+		_, r := startRide(f, sa)
+		return req{Method: method, Path: "/api/v1/rides/" + r.ID + suffix}
 	}}
 }
 

@@ -78,5 +78,6 @@ func (api *API) table() []*Route {
 	}
 	routes = append(routes, customerRoutes()...)
 	routes = append(routes, walletRoutes()...)
-	return append(routes, bulkWalletRoutes()...)
+	routes = append(routes, bulkWalletRoutes()...)
+	return append(routes, rideRoutes()...)
 }

@@ -205,9 +205,20 @@ func translate(err error, what string) error {
 		return domain.Errorf(domain.ECodeConflict, "A %s with these details already exists.", what)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case errors.As(err, new(*dbError)):
+		return err // translated once already
 	}
-	return fmt.Errorf("store: %s: %w", what, err)
+	return &dbError{what: what, err: err}
 }
+
+// dbError is a driver error, kept for logs; callers see it as internal.
+type dbError struct {
+	what string
+	err  error
+}
+
+func (e *dbError) Error() string { return "store: " + e.what + ": " + e.err.Error() }
+func (e *dbError) Unwrap() error { return e.err }
 
 func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
