@@ -23,27 +23,36 @@ type change struct {
 }
 
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, a domain.Actor, c change) error {
-	before, err := auditJSON(c.Before)
+	vals, err := auditValues(a, c)
 	if err != nil {
 		return err
 	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO audit_entries (`+auditColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, vals...); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+const auditColumns = `id, subaccount_id, actor_id, actor, action, target_type, target_id, before, after, note,
+	request_id, created_at`
+
+// auditValues are the values of one audit row, in auditColumns order.
+func auditValues(a domain.Actor, c change) ([]any, error) {
+	before, err := auditJSON(c.Before)
+	if err != nil {
+		return nil, err
+	}
 	after, err := auditJSON(c.After)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var actorID string
 	if a.Principal != nil {
 		actorID = a.Principal.OperatorID
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_entries
-		(id, subaccount_id, actor_id, actor, action, target_type, target_id, before, after, note, request_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		ids.New("aud"), c.SubaccountID, actorID, a.Label(), c.Action, c.TargetType, c.TargetID,
-		before, after, a.Note, a.RequestID, ts(now()))
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
+	return []any{ids.New("aud"), c.SubaccountID, actorID, a.Label(), c.Action, c.TargetType, c.TargetID,
+		before, after, a.Note, a.RequestID, ts(now())}, nil
 }
 
 // auditJSON encodes a before or after value; nil stays NULL.
