@@ -26,7 +26,7 @@ import (
 )
 
 // DefaultPG is the server tried when MOBIDESK_TEST_PG is not set.
-const DefaultPG = "postgres://127.0.0.1:5432/postgres?sslmode=disable"
+const DefaultPG = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
 // Engines lists the engines the tests run on: always SQLite, and PostgreSQL
 // when a server is configured or answers.
