@@ -23,6 +23,7 @@ type view struct {
 	Flash  *flash
 	Data   map[string]any
 	req    *request
+	loc    *time.Location
 }
 
 type navItem struct {
@@ -51,17 +52,25 @@ func (v *view) URL(path string) string { return v.req.url(path) }
 
 // Time formats t in the subaccount's time zone.
 func (v *view) Time(t time.Time) string {
-	loc := time.UTC
-	if v.Sub != nil {
-		if l, err := time.LoadLocation(v.Sub.Timezone); err == nil {
-			loc = l
-		}
-	}
 	layout := "Jan 2, 2006 15:04"
 	if v.Lang == "de" {
 		layout = "02.01.2006 15:04"
 	}
-	return t.In(loc).Format(layout)
+	return t.In(v.location()).Format(layout)
+}
+
+// location is the subaccount's time zone, loaded once per page: a list
+// formats a hundred times.
+func (v *view) location() *time.Location {
+	if v.loc == nil {
+		v.loc = time.UTC
+		if v.Sub != nil {
+			if l, err := time.LoadLocation(v.Sub.Timezone); err == nil {
+				v.loc = l
+			}
+		}
+	}
+	return v.loc
 }
 
 // nav lists the sidebar items the operator may open in the subaccount.
@@ -119,13 +128,26 @@ func (req *request) renderStatus(name string, status int, data map[string]any) {
 		}
 		http.SetCookie(req.W, req.web.cookie(req.R, flashCookie, "", -time.Second))
 	}
+	req.execute(name, "layout", status, v)
+}
+
+// renderPartial writes only the template block of page name, for scripts
+// that replace a region of the page (X-Partial). It leaves the flash for
+// the next whole page.
+func (req *request) renderPartial(name, block string, data map[string]any) {
+	v := &view{Lang: req.Lang, P: req.P, Sub: req.Sub, Subs: req.Subs, Data: data, req: req}
+	req.W.Header().Set("Vary", "X-Partial")
+	req.execute(name, block, http.StatusOK, v)
+}
+
+func (req *request) execute(name, block string, status int, v *view) {
 	t, ok := req.web.pages[name]
 	if !ok {
 		panic("web: no template " + name)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		slog.ErrorContext(req.R.Context(), "render", "page", name, "err", err)
+	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
+		slog.ErrorContext(req.R.Context(), "render", "page", name, "block", block, "err", err)
 		http.Error(req.W, "The page could not be shown.", http.StatusInternalServerError)
 		return
 	}

@@ -1,14 +1,8 @@
 package web
 
-// The sidebar's Customers, Vehicles and Bulk wallet pages. Their lists and
-// actions arrive with their own issues; until then each page says plainly
-// what it will hold, rather than showing made-up data.
-
-func (w *Web) customersIndex(r *request) error {
-	r.render("section", map[string]any{"Title": r.T("nav.customers"), "Active": "nav.customers",
-		"Empty": r.T("customers.empty"), "Hint": r.T("customers.empty_hint")})
-	return nil
-}
+// The sidebar's Vehicles and Bulk wallet pages. Their lists and actions
+// arrive with their own issues; until then each page says plainly what it
+// will hold, rather than showing made-up data.
 
 func (w *Web) vehiclesIndex(r *request) error {
 	r.render("section", map[string]any{"Title": r.T("nav.vehicles"), "Active": "nav.vehicles",

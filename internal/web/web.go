@@ -57,10 +57,11 @@ func New(a *app.App, cfg Config) (*Web, error) {
 	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New(base).ParseFS(templateFS, "templates/layout.html", name)
+		// Every page gets the layout and the shared partials (_*.html).
+		t, err := template.New(base).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", name)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +83,11 @@ type route struct {
 	pattern string
 	perm    domain.Permission // checked in the chosen subaccount; "" means any operator
 	public  bool              // served without a session
-	handle  func(*request) error
+	// customer says the path's {id} is a customer: it is loaded first, its
+	// subaccount becomes the chosen one, and one the operator cannot see
+	// answers 404.
+	customer bool
+	handle   func(*request) error
 }
 
 // routes is the dashboard's one route table.
@@ -93,6 +98,18 @@ func (w *Web) routes() []route {
 		{pattern: "POST /logout", handle: w.logout},
 		{pattern: "GET /{$}", handle: func(r *request) error { return r.redirect(r.home()) }},
 		{pattern: "GET /customers", perm: domain.PermCustomersView, handle: w.customersIndex},
+		{pattern: "GET /customers/new", perm: domain.PermCustomersCreate, handle: w.customerNew},
+		{pattern: "POST /customers", perm: domain.PermCustomersCreate, handle: w.customerCreate},
+		{pattern: "GET /customers/{id}", perm: domain.PermCustomersView, customer: true, handle: w.customerShow},
+		{pattern: "GET /customers/{id}/edit", perm: domain.PermCustomersEditContact, customer: true, handle: w.customerEdit},
+		{pattern: "POST /customers/{id}/edit", perm: domain.PermCustomersEditContact, customer: true, handle: w.customerUpdate},
+		{pattern: "POST /customers/{id}/block", perm: domain.PermCustomersBlock, customer: true, handle: w.customerBlock},
+		{pattern: "POST /customers/{id}/unblock", perm: domain.PermCustomersBlock, customer: true, handle: w.customerUnblock},
+		{pattern: "POST /customers/{id}/delete", perm: domain.PermCustomersDelete, customer: true, handle: w.customerDelete},
+		{pattern: "POST /customers/{id}/restore", perm: domain.PermCustomersDelete, customer: true, handle: w.customerRestore},
+		{pattern: "POST /customers/{id}/identity/verify", perm: domain.PermCustomersIdentity, customer: true, handle: w.customerIdentityVerify},
+		{pattern: "POST /customers/{id}/identity/clear-requirement", perm: domain.PermCustomersIdentity, customer: true, handle: w.customerIdentityClear},
+		{pattern: "POST /customers/{id}/identity/require", perm: domain.PermCustomersIdentity, customer: true, handle: w.customerIdentityRequire},
 		{pattern: "GET /vehicles", perm: domain.PermVehiclesView, handle: w.vehiclesIndex},
 		{pattern: "GET /wallet/bulk", perm: domain.PermWalletBulk, handle: w.bulkWalletIndex},
 		{pattern: "GET /audit", perm: domain.PermAuditView, handle: w.auditIndex},
@@ -113,7 +130,9 @@ type request struct {
 	Lang string
 	Sub  *domain.Subaccount   // the chosen subaccount, nil when none is visible
 	Subs []*domain.Subaccount // the subaccounts the operator sees
-	web  *Web
+	// Customer is the customer of the path, on routes marked customer.
+	Customer *domain.Customer
+	web      *Web
 }
 
 func (w *Web) serve(rt route) http.Handler {
@@ -173,10 +192,22 @@ func (w *Web) prepare(req *request, rt route) error {
 			want = c.Value
 		}
 	}
+	if rt.customer {
+		// The customer decides the subaccount, so that the switcher
+		// follows a link to a customer of another subaccount.
+		c, err := w.app.Store.CustomerGet(ctx, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		req.Customer, want = c, c.SubaccountID
+	}
 	for _, sa := range subs {
 		if sa.Slug == want || sa.ID == want {
 			req.Sub = sa
 		}
+	}
+	if req.Sub == nil && rt.customer {
+		return domain.Errorf(domain.ECodeNotFound, "Customer not found.")
 	}
 	if req.Sub == nil && q.Get("subaccount") != "" {
 		return domain.Errorf(domain.ECodeNotFound, "Subaccount not found.")

@@ -3,6 +3,10 @@
 "use strict";
 
 (function () {
+  // Pages hide their fallbacks for browsers without scripts (the typed
+  // confirmation field of a delete form) under html.js.
+  document.documentElement.classList.add("js");
+
   // Shared confirmation dialog. A form with data-confirm="message" asks
   // first; with data-confirm-type="text" the operator must type that text
   // (data-confirm-label says what) before the confirm button works.
@@ -47,6 +51,101 @@
   // subaccount switcher).
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
     form.addEventListener("change", function () { form.requestSubmit(); });
+  });
+
+  // Instant search. A GET form marked data-live-search="ID" fetches its
+  // own URL as the operator types (debounced) or changes a filter, asks
+  // with X-Partial: results for the results region only, and puts it into
+  // the element ID. The address follows with history.replaceState, so it
+  // always holds every filter. Without scripts the form submits normally.
+  document.querySelectorAll("form[data-live-search]").forEach(function (form) {
+    const region = document.getElementById(form.dataset.liveSearch);
+    if (!region || !window.fetch) { return; }
+    let timer = 0;
+    let pending = null;
+
+    function target() {
+      const params = new URLSearchParams();
+      new FormData(form).forEach(function (value, key) {
+        if (typeof value === "string" && value.trim() !== "") { params.append(key, value.trim()); }
+      });
+      return form.getAttribute("action") + "?" + params.toString();
+    }
+
+    function refresh() {
+      clearTimeout(timer);
+      const url = target();
+      if (pending) { pending.abort(); }
+      const controller = new AbortController();
+      pending = controller;
+      region.setAttribute("aria-busy", "true");
+      fetch(url, {headers: {"X-Partial": "results"}, credentials: "same-origin", signal: controller.signal})
+        .then(function (response) {
+          // A redirect (an expired session) or an error is the whole
+          // page's business: load it as a page.
+          if (!response.ok || response.redirected) { throw new Error("HTTP " + response.status); }
+          return response.text();
+        })
+        .then(function (html) {
+          if (pending !== controller) { return; }
+          pending = null;
+          region.innerHTML = html;
+          region.removeAttribute("aria-busy");
+          history.replaceState(history.state, "", url);
+        })
+        .catch(function (error) {
+          if (error.name === "AbortError") { return; }
+          window.location.assign(url);
+        });
+    }
+
+    form.addEventListener("input", function (event) {
+      if (event.target.name === "q") {
+        clearTimeout(timer);
+        timer = setTimeout(refresh, 250);
+      }
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name !== "q") { refresh(); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      refresh();
+    });
+  });
+
+  // Bulk selection in tables marked data-selectable: the header checkbox
+  // selects every visible row, and the bulk toolbar counts the selection.
+  // Listeners sit on the document, so rows the instant search brings work.
+  function selectionChanged(table) {
+    const rows = table.querySelectorAll("input[data-select-row]");
+    const checked = table.querySelectorAll("input[data-select-row]:checked").length;
+    const all = table.querySelector("input[data-select-all]");
+    if (all) {
+      all.checked = checked > 0 && checked === rows.length;
+      all.indeterminate = checked > 0 && checked < rows.length;
+    }
+    const bar = document.querySelector("[data-bulk-toolbar]");
+    if (bar) {
+      bar.hidden = checked === 0;
+      bar.querySelector("[data-selected-count]").textContent = String(checked);
+    }
+  }
+  document.addEventListener("change", function (event) {
+    const box = event.target;
+    const table = box instanceof HTMLInputElement ? box.closest("table[data-selectable]") : null;
+    if (!table) { return; }
+    if (box.matches("[data-select-all]")) {
+      table.querySelectorAll("input[data-select-row]").forEach(function (row) { row.checked = box.checked; });
+    }
+    selectionChanged(table);
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-clear-selection]")) { return; }
+    document.querySelectorAll("table[data-selectable]").forEach(function (table) {
+      table.querySelectorAll("input[data-select-row], input[data-select-all]").forEach(function (box) { box.checked = false; });
+      selectionChanged(table);
+    });
   });
 
   // Dismissible flash messages.
