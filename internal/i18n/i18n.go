@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 
 	"golang.org/x/text/language"
@@ -23,14 +24,26 @@ var (
 )
 
 func init() {
+	// A language's catalog is catalog/<lang>.json plus one file per area,
+	// catalog/<lang>.<area>.json, so that areas grow without colliding.
 	for _, lang := range Languages {
-		b, err := files.ReadFile("catalog/" + lang + ".json")
-		if err != nil {
-			panic(err)
-		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", lang, err))
+		names, _ := fs.Glob(files, "catalog/"+lang+".*json")
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("i18n: catalog %s: %v", name, err))
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("i18n: %s repeats the key %q", name, k))
+				}
+				m[k] = v
+			}
 		}
 		catalogs[lang] = m
 	}

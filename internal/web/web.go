@@ -110,8 +110,10 @@ func (w *Web) routes() []route {
 		{pattern: "POST /customers/{id}/identity/verify", perm: domain.PermCustomersIdentity, customer: true, handle: w.customerIdentityVerify},
 		{pattern: "POST /customers/{id}/identity/clear-requirement", perm: domain.PermCustomersIdentity, customer: true, handle: w.customerIdentityClear},
 		{pattern: "POST /customers/{id}/identity/require", perm: domain.PermCustomersIdentity, customer: true, handle: w.customerIdentityRequire},
-		{pattern: "GET /vehicles", perm: domain.PermVehiclesView, handle: w.vehiclesIndex},
+		// Wallet pages and actions.
 		{pattern: "GET /wallet/bulk", perm: domain.PermWalletBulk, handle: w.bulkWalletIndex},
+		// Vehicle and ride pages and actions.
+		{pattern: "GET /vehicles", perm: domain.PermVehiclesView, handle: w.vehiclesIndex},
 		{pattern: "GET /audit", perm: domain.PermAuditView, handle: w.auditIndex},
 		{pattern: "GET /settings", handle: w.settingsIndex},
 		{pattern: "POST /settings/tokens", handle: w.tokenCreate},

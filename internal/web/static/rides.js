@@ -1,0 +1,2 @@
+// rides pages: behaviour of their own, after app.js.
+"use strict";

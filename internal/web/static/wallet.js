@@ -1,0 +1,2 @@
+// wallet pages: behaviour of their own, after app.js.
+"use strict";
