@@ -383,3 +383,18 @@ func missing(a, b []string) []string {
 	}
 	return out
 }
+
+func TestAPageShownForAPostLinksToItsGetPage(t *testing.T) {
+	d := newDash(t, store.SQLite, web.Config{})
+	c := d.signIn(d.login.Email, d.login.Password)
+	p := d.send("POST", "/settings/tokens", url.Values{"name": {"ci"}}, nil, c)
+	if p.status != http.StatusCreated {
+		t.Fatalf("create: %d", p.status)
+	}
+	if strings.Contains(p.body, `href="/settings/tokens?lang=`) || !strings.Contains(p.body, `href="/settings?`) {
+		t.Error("the language links repeat the POST address")
+	}
+	if strings.Contains(p.body, `action="/settings/tokens" data-autosubmit`) {
+		t.Error("the subaccount switcher submits to the POST address")
+	}
+}

@@ -35,9 +35,33 @@ type flash struct{ Kind, Message string }
 // T translates a catalog key into the page's language.
 func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
 
+// Self is the address of the page shown: the request's, or for a page
+// shown in answer to a POST (a form with errors, a created token) the GET
+// page it stands for, so that links built on it do not repeat the POST.
+func (v *view) Self() string {
+	if self, ok := v.Data["Self"].(string); ok {
+		return self
+	}
+	if v.req.R.Method == http.MethodGet {
+		return v.req.R.URL.RequestURI()
+	}
+	return v.Home()
+}
+
+// SelfPath is Self without its query, for forms that send their own.
+func (v *view) SelfPath() string {
+	if u, err := url.Parse(v.Self()); err == nil {
+		return u.Path
+	}
+	return "/"
+}
+
 // LangURL is the current page in another language.
 func (v *view) LangURL(lang string) string {
-	u := *v.req.R.URL
+	u, err := url.Parse(v.Self())
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
 	q := u.Query()
 	q.Set("lang", lang)
 	u.RawQuery = q.Encode()

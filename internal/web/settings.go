@@ -32,7 +32,7 @@ func (w *Web) tokenCreate(r *request) error {
 		return err
 	}
 	r.renderStatus("settings", http.StatusCreated, map[string]any{"Title": r.T("nav.settings"), "Active": "nav.settings",
-		"Tokens": tokens, "NewToken": secret})
+		"Tokens": tokens, "NewToken": secret, "Self": r.url("/settings")})
 	return nil
 }
 
