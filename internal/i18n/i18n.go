@@ -68,6 +68,9 @@ func T(lang, key string, args ...any) string {
 	return msg
 }
 
+// Has reports whether the catalogs hold key.
+func Has(key string) bool { _, ok := catalogs["en"][key]; return ok }
+
 // Keys returns the keys of a catalog, sorted, for tests.
 func Keys(lang string) []string {
 	var keys []string

@@ -68,6 +68,15 @@ func (v *view) LangURL(lang string) string {
 	return u.RequestURI()
 }
 
+// ErrorTitle is the headline of an error page: the code's own message
+// where the catalogs have one, a refusal in general where not.
+func (v *view) ErrorTitle(code string) string {
+	if key := "error." + code; i18n.Has(key) {
+		return v.T(key)
+	}
+	return v.T("error.refused")
+}
+
 // Home is the first page the operator may open.
 func (v *view) Home() string { return v.req.home() }
 
