@@ -23,7 +23,7 @@ func bulkWalletRoutes() []*Route {
 		{Method: "GET", Path: "/api/v1/wallet/bulk/{id}", Summary: "A bulk wallet batch, with its progress",
 			Perm: domain.PermWalletBulk, Status: 200, Response: domain.WalletBatch{}, Handle: handleBulkGet},
 		{Method: "POST", Path: "/api/v1/wallet/bulk/{id}/process", Summary: "Apply a previewed batch in the background; twice changes nothing",
-			Perm: domain.PermWalletBulk, Status: 200, Response: domain.WalletBatch{}, Handle: handleBulkProcess},
+			Perm: domain.PermWalletBulk, Status: 200, Response: domain.WalletBatch{}, Idempotent: true, Handle: handleBulkProcess},
 		{Method: "GET", Path: "/api/v1/wallet/bulk/{id}/results", Summary: "The per-row results of a batch, as CSV",
 			Perm: domain.PermWalletBulk, Status: 200, CSV: true, Handle: handleBulkResults},
 	}

@@ -74,7 +74,7 @@ func rideRoutes() []*Route {
 		{Method: "GET", Path: "/api/v1/rides/{id}", Summary: "A ride with its charges", Perm: domain.PermRidesView,
 			Status: 200, Response: domain.Ride{}, Handle: func(c *Call) (any, error) { return c.ride() }},
 		{Method: "POST", Path: "/api/v1/rides/{id}/end", Summary: "End a ride and pay for it", Perm: domain.PermRidesManage,
-			Status: 200, Response: domain.Ride{}, Handle: handleRideEnd},
+			Status: 200, Response: domain.Ride{}, Idempotent: true, Handle: handleRideEnd},
 	}
 }
 

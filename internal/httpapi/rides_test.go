@@ -300,3 +300,22 @@ func TestPaymentMethodsKeepOneDefault(t *testing.T) {
 			`{"brand":"","last4":"12","exp_month":13,"exp_year":99}`), 422, domain.ECodeValidation)
 	})
 }
+
+func TestEndingARideWithARetriedKeyReplaysTheCharge(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, engine store.Engine) {
+		f := setup(t, engine)
+		_, ride := startRide(f, f.own)
+		end := func() response {
+			return f.do(req{Method: "POST", Path: "/api/v1/rides/" + ride.ID + "/end", Token: f.tokens[domain.RoleAdmin],
+				Header: map[string]string{"Idempotency-Key": "end-" + ride.ID}})
+		}
+		first := end()
+		expectStatus(t, first, 200)
+		second := end()
+		expectStatus(t, second, 200)
+		if string(first.Body) != string(second.Body) {
+			t.Errorf("the retry answered differently:\n%s\n%s", first.Body, second.Body)
+		}
+		f.checkLedger(t)
+	})
+}
