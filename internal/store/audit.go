@@ -27,8 +27,7 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, a domain.Actor, c change)
 	if err != nil {
 		return err
 	}
-	if _, err = tx.ExecContext(ctx, `INSERT INTO audit_entries (`+auditColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, vals...); err != nil {
+	if _, err = s.exec(ctx, tx, auditInsertSQL, vals...); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
@@ -36,6 +35,9 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, a domain.Actor, c change)
 
 const auditColumns = `id, subaccount_id, actor_id, actor, action, target_type, target_id, before, after, note,
 	request_id, created_at`
+
+const auditInsertSQL = `INSERT INTO audit_entries (` + auditColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
 // auditValues are the values of one audit row, in auditColumns order.
 func auditValues(a domain.Actor, c change) ([]any, error) {

@@ -138,9 +138,11 @@ func (s *Store) customerInsert(ctx context.Context, tx *sql.Tx, c *domain.Custom
 
 // CustomerGet returns a customer by id, deleted or not, or not_found.
 func (s *Store) CustomerGet(ctx context.Context, id string) (*domain.Customer, error) {
-	return scanCustomer(s.r.QueryRowContext(ctx, `SELECT `+customerColumns+`
-		FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = $1`, id))
+	return scanCustomer(s.readRow(ctx, customerGetSQL, id))
 }
+
+const customerGetSQL = `SELECT ` + customerColumns + `
+	FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = $1`
 
 // CustomerChange loads a customer for update, lets apply modify it (with
 // the domain's rules), and writes it back with its audit entry and the
@@ -196,6 +198,17 @@ func (s *Store) customerWrite(ctx context.Context, tx *sql.Tx, c *domain.Custome
 	return err
 }
 
+const statsUpsertSQL = `INSERT INTO customer_stats
+	(subaccount_id, shard, total, new, active, blocked, identity_required, deleted, wallet_value, bonus_total)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	ON CONFLICT (subaccount_id, shard) DO UPDATE SET total = customer_stats.total + excluded.total,
+	new = customer_stats.new + excluded.new, active = customer_stats.active + excluded.active,
+	blocked = customer_stats.blocked + excluded.blocked,
+	identity_required = customer_stats.identity_required + excluded.identity_required,
+	deleted = customer_stats.deleted + excluded.deleted,
+	wallet_value = customer_stats.wallet_value + excluded.wallet_value,
+	bonus_total = customer_stats.bonus_total + excluded.bonus_total`
+
 // stats is a customer's contribution to its subaccount's summary.
 type stats struct{ total, new, active, blocked, identity, deleted, wallet, bonus int64 }
 
@@ -241,16 +254,7 @@ func (s *Store) statsApply(ctx context.Context, tx *sql.Tx, subaccountID, custom
 	if d == (stats{}) {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO customer_stats
-		(subaccount_id, shard, total, new, active, blocked, identity_required, deleted, wallet_value, bonus_total)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (subaccount_id, shard) DO UPDATE SET total = customer_stats.total + excluded.total,
-		new = customer_stats.new + excluded.new, active = customer_stats.active + excluded.active,
-		blocked = customer_stats.blocked + excluded.blocked,
-		identity_required = customer_stats.identity_required + excluded.identity_required,
-		deleted = customer_stats.deleted + excluded.deleted,
-		wallet_value = customer_stats.wallet_value + excluded.wallet_value,
-		bonus_total = customer_stats.bonus_total + excluded.bonus_total`,
+	_, err := s.exec(ctx, tx, statsUpsertSQL,
 		subaccountID, shardOf(customerID), d.total, d.new, d.active, d.blocked, d.identity, d.deleted, d.wallet, d.bonus)
 	return err
 }

@@ -13,6 +13,7 @@ import (
 // all. Each operation runs in its own savepoint, so one that fails leaves
 // the others of its batch alone.
 type groupCommit struct {
+	s    *Store
 	db   *sql.DB
 	reqs chan *groupReq
 	quit chan struct{}
@@ -28,8 +29,8 @@ type groupReq struct {
 // maxGroup bounds a batch, so that a burst does not hold the writer long.
 const maxGroup = 256
 
-func newGroupCommit(db *sql.DB) *groupCommit {
-	g := &groupCommit{db: db, reqs: make(chan *groupReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{})}
+func newGroupCommit(s *Store) *groupCommit {
+	g := &groupCommit{s: s, db: s.w, reqs: make(chan *groupReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{})}
 	go g.run()
 	return g
 }
@@ -97,20 +98,20 @@ func (g *groupCommit) commit(batch []*groupReq) {
 			results[i] = err
 			continue
 		}
-		if _, err := tx.Exec("SAVEPOINT op"); err != nil {
+		if _, err := g.s.exec(context.Background(), tx, "SAVEPOINT op"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
 		if err := r.fn(tx); err != nil {
 			results[i] = err
-			if _, err := tx.Exec("ROLLBACK TO op"); err != nil {
+			if _, err := g.s.exec(context.Background(), tx, "ROLLBACK TO op"); err != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
 		}
-		if _, err := tx.Exec("RELEASE op"); err != nil {
+		if _, err := g.s.exec(context.Background(), tx, "RELEASE op"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("release savepoint: %w", err))
 			return

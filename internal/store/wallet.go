@@ -78,10 +78,7 @@ func (s *Store) walletMove(ctx context.Context, tx *sql.Tx, a domain.Actor, op W
 	var deleted sql.NullInt64
 	var replay sql.NullString
 	// One read finds the customer and, for a retried key, its first entry.
-	err := tx.QueryRowContext(ctx, `SELECT c.subaccount_id, c.wallet_balance, c.bonus_balance, c.status, c.deleted_at,
-		s.currency, (SELECT l.id FROM ledger_entries l WHERE l.customer_id = c.id AND l.idempotency_key = $2)
-		FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = $1`+lock,
-		op.CustomerID, nullString(op.IdempotencyKey)).
+	err := s.queryRow(ctx, tx, walletReadSQL+lock, op.CustomerID, nullString(op.IdempotencyKey)).
 		Scan(&c.SubaccountID, &c.WalletBalance, &c.BonusBalance, &status, &deleted, &c.Currency, &replay)
 	if err != nil {
 		return nil, nil, translate(err, "customer")
@@ -155,6 +152,14 @@ type walletWrite struct {
 	audit    []any // nil when the move is part of an audited batch
 }
 
+const walletReadSQL = `SELECT c.subaccount_id, c.wallet_balance, c.bonus_balance, c.status, c.deleted_at,
+	s.currency, (SELECT l.id FROM ledger_entries l WHERE l.customer_id = c.id AND l.idempotency_key = $2)
+	FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = $1`
+
+// ledgerInsertSQLite is ledgerInsertSQL numbered from $1, as a statement
+// of its own.
+var ledgerInsertSQLite = renumber(ledgerInsertSQL, 4)
+
 const (
 	walletUpdateSQL = `UPDATE customers SET wallet_balance = $1, bonus_balance = $2, updated_at = $3 WHERE id = $4`
 	ledgerInsertSQL = `INSERT INTO ledger_entries (id, subaccount_id, customer_id, kind, bucket, amount, wallet_after,
@@ -174,10 +179,10 @@ func (w walletWrite) args() []any {
 // microseconds.
 func (s *Store) walletWriteSQLite(ctx context.Context, tx *sql.Tx, w walletWrite) error {
 	args := w.args()
-	if _, err := tx.ExecContext(ctx, walletUpdateSQL, args[:4]...); err != nil {
+	if _, err := s.exec(ctx, tx, walletUpdateSQL, args[:4]...); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, renumber(ledgerInsertSQL, 4), args[4:]...); err != nil {
+	if _, err := s.exec(ctx, tx, ledgerInsertSQLite, args[4:]...); err != nil {
 		return err
 	}
 	if err := s.statsApply(ctx, tx, w.customer.SubaccountID, w.customer.ID, w.stats); err != nil {
@@ -189,8 +194,7 @@ func (s *Store) walletWriteSQLite(ctx context.Context, tx *sql.Tx, w walletWrite
 		}
 	}
 	if w.audit != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (`+auditColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, w.audit...); err != nil {
+		if _, err := s.exec(ctx, tx, auditInsertSQL, w.audit...); err != nil {
 			return err
 		}
 	}
@@ -261,10 +265,11 @@ const (
 	negativeMessage = "A fee took your wallet below zero. Please top up to keep riding."
 )
 
+const notificationInsertSQL = `INSERT INTO notifications (id, subaccount_id, customer_id, type, title, message,
+	status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)`
+
 func (s *Store) notify(ctx context.Context, tx *sql.Tx, c *domain.Customer, typ, title, message string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, subaccount_id, customer_id, type, title, message,
-		status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)`,
-		ids.New("ntf"), c.SubaccountID, c.ID, typ, title, message, ts(now()))
+	_, err := s.exec(ctx, tx, notificationInsertSQL, ids.New("ntf"), c.SubaccountID, c.ID, typ, title, message, ts(now()))
 	return err
 }
 
