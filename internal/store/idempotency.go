@@ -30,7 +30,9 @@ type StoredResponse struct {
 func (s *Store) IdempotencyBegin(ctx context.Context, scope, key, requestHash string, lease time.Duration) (IdempotencyOutcome, *StoredResponse, error) {
 	var outcome IdempotencyOutcome
 	var stored *StoredResponse
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	// Through the grouped writer: on SQLite a key's claim shares its fsync
+	// with the other requests of the moment.
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		at := now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_until, created_at)
 			VALUES ($1, $2, $3, 'running', $4, $5) ON CONFLICT (scope, key) DO NOTHING`,
@@ -78,9 +80,11 @@ func (s *Store) IdempotencyBegin(ctx context.Context, scope, key, requestHash st
 
 // IdempotencyFinish stores the response for a claimed key.
 func (s *Store) IdempotencyFinish(ctx context.Context, scope, key string, r StoredResponse) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET state = 'done', status_code = $1, content_type = $2,
-		response_body = $3 WHERE scope = $4 AND key = $5`, r.Status, r.ContentType, r.Body, scope, key)
-	return translate(err, "idempotency key")
+	return translate(s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET state = 'done', status_code = $1, content_type = $2,
+			response_body = $3 WHERE scope = $4 AND key = $5`, r.Status, r.ContentType, r.Body, scope, key)
+		return err
+	}), "idempotency key")
 }
 
 // IdempotencyRelease forgets a claimed key whose request failed before it
