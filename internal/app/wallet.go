@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/mobidesk/mobidesk/internal/domain"
 	"github.com/mobidesk/mobidesk/internal/store"
@@ -24,7 +26,8 @@ func (a *App) WalletAct(ctx context.Context, actor domain.Actor, c *domain.Custo
 // entry. The note is required: a reversal must say why.
 func (a *App) WalletReverse(ctx context.Context, actor domain.Actor, c *domain.Customer, entryID, note, key string) (*domain.LedgerEntry, *domain.Customer, error) {
 	var v domain.Validation
-	if len(note) == 0 || len(note) > 500 {
+	note = strings.TrimSpace(note)
+	if note == "" || utf8.RuneCountInString(note) > 500 {
 		v.Add("note", "is required: say why, in at most 500 characters")
 	}
 	if err := v.Err(); err != nil {

@@ -113,17 +113,18 @@ func handleLedgerList(c *Call) (any, error) {
 		return nil, err
 	}
 	q := c.R.URL.Query()
-	f, err := LedgerFilterFrom(q, cust.ID, "UTC")
+	sa, err := c.app.Store.SubaccountGet(c.R.Context(), cust.SubaccountID)
+	if err != nil {
+		return nil, err
+	}
+	// Dates are days of the subaccount's time zone, as on the dashboard.
+	f, err := LedgerFilterFrom(q, cust.ID, sa.Timezone)
 	if err != nil {
 		return nil, err
 	}
 	if q.Get("format") == "csv" {
 		f.Cursor = ""
 		page, err := c.app.Store.LedgerList(c.R.Context(), f)
-		if err != nil {
-			return nil, err
-		}
-		sa, err := c.app.Store.SubaccountGet(c.R.Context(), cust.SubaccountID)
 		if err != nil {
 			return nil, err
 		}
