@@ -440,7 +440,7 @@ func TestCustomerProfileShowsGeneralInformationWalletAndIdentity(t *testing.T) {
 		wantIn(t, p.body, "<h1>Greta Gruen</h1>", "greta@example.com", "+49331123456", "iOS", "crm-42", "Gruen GmbH",
 			"Babelsberg", "Hauptstr. 1\n14482 Potsdam", "Prefers email",
 			`id="wallet-balance">€0.00<`, `id="identity-status">Verified<`, "Passport seen",
-			"Credits, bonuses, fees and the transaction history arrive with the wallet module.", // and no dead buttons
+			"View wallet activity", `id="wallet-credit-submit"`,
 		)
 		wantNotIn(t, p.body, "banner-red", "banner-amber", "banner-gray", `id="action-verify"`)
 		wantIn(t, p.body, `id="action-block"`, `id="action-delete"`, `id="action-require-identity"`,

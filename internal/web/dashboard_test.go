@@ -337,7 +337,7 @@ func TestCatalogsAreCompleteInBothLanguages(t *testing.T) {
 	if !slices.Equal(en, de) {
 		t.Errorf("catalogs differ:\nen only: %v\nde only: %v", missing(en, de), missing(de, en))
 	}
-	used := regexp.MustCompile(`\.T "([a-z_.]+)"|\bT\("([a-z_.]+)"|"((?:nav|login|customers|vehicles|bulk|audit|settings|tokens|subaccounts|error|common|confirm)\.[a-z_]+)"`)
+	used := regexp.MustCompile(`\.T "([a-z_.]+)"|\bT\("([a-z_.]+)"|"((?:nav|login|customers|vehicles|rides|bulk|wallet|audit|settings|tokens|subaccounts|error|common|confirm)\.[a-z_]+)"`)
 	files, _ := os.ReadDir("templates")
 	var sources []string
 	for _, f := range files {

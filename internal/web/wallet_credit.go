@@ -1,0 +1,6 @@
+package web
+
+import "github.com/mobidesk/mobidesk/internal/domain"
+
+// walletCredit adds wallet credit to the customer.
+func (w *Web) walletCredit(r *request) error { return w.walletAct(r, domain.KindCredit) }
