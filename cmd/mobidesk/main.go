@@ -40,7 +40,8 @@ const usage = `mobidesk: the customer back office for mobility operators
 Usage:
   mobidesk serve   [--addr 127.0.0.1:8080] [--db DSN] [--demo]
   mobidesk migrate [--db DSN]
-  mobidesk demo    [--db DSN]
+  mobidesk demo    [--db DSN] [--customers N] [--seed S]
+  mobidesk bench   [--db DSN] [--customers N] [--json FILE] [--queries Q]
   mobidesk subaccount create --slug S --name N --currency EUR --timezone Europe/Berlin --country DE
   mobidesk operator create --email E --role ROLE [--subaccount SLUG] [--name N]   (password on stdin)
   mobidesk operator password --email E                                           (password on stdin)
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return cmdMigrate(ctx, rest, env)
 	case cmd == "demo":
 		return cmdDemo(ctx, rest, env)
+	case cmd == "bench":
+		return cmdBench(ctx, rest, env)
 	case cmd == "subaccount" && sub == "create":
 		return cmdSubaccountCreate(ctx, rest[1:], env)
 	case cmd == "operator" && sub == "create":

@@ -41,6 +41,15 @@ func cmdServe(ctx context.Context, args []string, env *Env) error {
 		if login, err = demo.Ensure(ctx, a); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		if login.Created {
+			if err := demo.LoadCustomers(ctx, a.Store, demo.LoadOptions{Customers: demo.ServeCustomers,
+				Seed: demo.DefaultSeed}); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if err := a.Store.Optimize(ctx); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+		}
 	}
 	srv, err := server.New(a, server.Config{Web: web.Config{SecureCookies: *secure}, Log: log})
 	if err != nil {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -130,6 +131,38 @@ func TestCustomerLoadNumbersCountersSearchAndAuditMatchCustomerCreate(t *testing
 			}
 		}
 
+		// A change of status moves the customer between the tabs' searches.
+		blocked, deleted := big[5], big[6]
+		if blocked.Status == domain.StatusBlocked || blocked.Status == domain.StatusDeleted || blocked.Email == "" ||
+			deleted.Status == domain.StatusDeleted || deleted.Email == "" {
+			t.Fatalf("pick other customers: %+v %+v", blocked, deleted)
+		}
+		for _, ch := range []struct {
+			c      *domain.Customer
+			action string
+			apply  func(*domain.Customer) error
+		}{
+			{blocked, "customer.block", func(c *domain.Customer) error { return c.Block("test", time.Now()) }},
+			{deleted, "customer.delete", func(c *domain.Customer) error { return c.SoftDelete(c.Email, time.Now()) }},
+		} {
+			_, err := s.CustomerChange(c, admin, ch.c.ID, ch.action, ch.apply)
+			must(t, err)
+		}
+		for _, tc := range []struct {
+			q, status string
+			want      int
+		}{
+			{blocked.Email, "blocked", 1}, {blocked.Email, "all", 1}, {blocked.Email, string(blocked.Status), 0},
+			{deleted.Email, "deleted", 1}, {deleted.Email, "all", 0},
+		} {
+			page, err := s.CustomerList(c, domain.CustomerFilter{SubaccountID: sa.ID, Q: tc.q, Status: tc.status})
+			must(t, err)
+			if page.Total != tc.want || len(page.Data) != tc.want {
+				t.Errorf("search %q in %s: total %d, %d rows; want %d", tc.q, tc.status, page.Total, len(page.Data), tc.want)
+			}
+		}
+		must(t, s.CheckSearchIndexForTest(c))
+
 		// One audit entry per batch, naming the subaccount and the count.
 		entries := auditAll(t, s, domain.AuditFilter{SubaccountID: sa.ID, Action: "customer.load"})
 		if len(entries) != 4 {
@@ -173,6 +206,31 @@ func TestCustomerLoadWithATakenEmailWritesNothing(t *testing.T) {
 		must(t, err)
 		if cu.CustomerNumber != 1 {
 			t.Errorf("after failed loads the first customer has number %d, want 1", cu.CustomerNumber)
+		}
+	})
+}
+
+func TestLoadedBalancesOpenTheirLedgers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, engine store.Engine) {
+		s := testdb.Open(t, engine)
+		ctx := context.Background()
+		sa := &domain.Subaccount{Slug: "load", Name: "Load", Currency: "EUR", CurrencyExponent: 2, Timezone: "UTC",
+			Country: "DE", DefaultLocale: "de", Regions: []string{}}
+		if err := s.SubaccountCreate(ctx, domain.Actor{Principal: domain.SystemPrincipal}, sa); err != nil {
+			t.Fatal(err)
+		}
+		custs := []*domain.Customer{{Name: "Plus", WalletBalance: 1250, BonusBalance: 300},
+			{Name: "Minus", WalletBalance: -75}, {Name: "Zero"}}
+		if err := s.CustomerLoad(ctx, domain.Actor{Principal: domain.SystemPrincipal}, sa, custs); err != nil {
+			t.Fatal(err)
+		}
+		bad, err := s.LedgerCheck(ctx)
+		if err != nil || len(bad) != 0 {
+			t.Fatalf("loaded balances differ from their ledgers: %+v %v", bad, err)
+		}
+		page, err := s.LedgerList(ctx, domain.LedgerFilter{CustomerID: custs[0].ID})
+		if err != nil || page.Total != 2 {
+			t.Errorf("Plus has %d opening entries, want 2 (%v)", page.Total, err)
 		}
 	})
 }
