@@ -53,36 +53,20 @@
     form.addEventListener("change", function () { form.requestSubmit(); });
   });
 
-  // Instant search. A GET form marked data-live-search="ID" fetches its
-  // own URL as the operator types (debounced) or changes a filter, asks
-  // with X-Partial: results for the results region only, and puts it into
-  // the element ID. The address follows with history.replaceState, so it
-  // always holds every filter. Without scripts the form submits normally.
-  document.querySelectorAll("form[data-live-search]").forEach(function (form) {
-    const region = document.getElementById(form.dataset.liveSearch);
-    if (!region || !window.fetch) { return; }
-    let timer = 0;
+  // partialLoader returns load(url, done) for one region of a page: it
+  // fetches url asking for that region only (X-Partial: name), drops an
+  // answer a newer request has overtaken, and leaves a failed answer (an
+  // expired session, an error) to the whole page. Page scripts share it
+  // through window.mobidesk. load.abort() drops an answer on its way.
+  function partialLoader(region, name) {
     let pending = null;
-
-    function target() {
-      const params = new URLSearchParams();
-      new FormData(form).forEach(function (value, key) {
-        if (typeof value === "string" && value.trim() !== "") { params.append(key, value.trim()); }
-      });
-      return form.getAttribute("action") + "?" + params.toString();
-    }
-
-    function refresh() {
-      clearTimeout(timer);
-      const url = target();
+    function load(url, done) {
       if (pending) { pending.abort(); }
       const controller = new AbortController();
       pending = controller;
       region.setAttribute("aria-busy", "true");
-      fetch(url, {headers: {"X-Partial": "results"}, credentials: "same-origin", signal: controller.signal})
+      fetch(url, {headers: {"X-Partial": name}, credentials: "same-origin", signal: controller.signal})
         .then(function (response) {
-          // A redirect (an expired session) or an error is the whole
-          // page's business: load it as a page.
           if (!response.ok || response.redirected) { throw new Error("HTTP " + response.status); }
           return response.text();
         })
@@ -91,12 +75,45 @@
           pending = null;
           region.innerHTML = html;
           region.removeAttribute("aria-busy");
-          history.replaceState(history.state, "", url);
+          if (done) { done(); }
         })
         .catch(function (error) {
           if (error.name === "AbortError") { return; }
           window.location.assign(url);
         });
+    }
+    load.abort = function () {
+      if (pending) { pending.abort(); pending = null; }
+    };
+    return load;
+  }
+
+  // formURL is a GET form's address with its non-empty fields.
+  function formURL(form, submitter) {
+    const params = new URLSearchParams();
+    new FormData(form, submitter || undefined).forEach(function (value, key) {
+      if (typeof value === "string" && value.trim() !== "") { params.append(key, value.trim()); }
+    });
+    return form.getAttribute("action") + "?" + params.toString();
+  }
+
+  window.mobidesk = {partialLoader: partialLoader, formURL: formURL};
+
+  // Instant search. A GET form marked data-live-search="ID" fetches its
+  // own URL as the operator types (debounced) or changes a filter, asks
+  // with X-Partial: results for the results region only, and puts it into
+  // the element ID. The address follows with history.replaceState, so it
+  // always holds every filter. Without scripts the form submits normally.
+  document.querySelectorAll("form[data-live-search]").forEach(function (form) {
+    const region = document.getElementById(form.dataset.liveSearch);
+    if (!region || !window.fetch) { return; }
+    const load = partialLoader(region, "results");
+    let timer = 0;
+
+    function refresh() {
+      clearTimeout(timer);
+      const url = formURL(form);
+      load(url, function () { history.replaceState(history.state, "", url); });
     }
 
     form.addEventListener("input", function (event) {

@@ -20,41 +20,14 @@
   const dialog = document.getElementById("ride-start-dialog");
   const body = document.getElementById("ride-start-body");
   if (!dialog || !body || typeof dialog.showModal !== "function" || !window.fetch) { return; }
+  const loadPartial = window.mobidesk.partialLoader(body, "ride-start");
+  const searchURL = window.mobidesk.formURL;
   let timer = 0;
-  let pending = null;
 
-  // load puts the step at url into the dialog, then calls focus. A failed
-  // answer (an expired session, an error) is the whole page's business.
+  // load puts the step at url into the dialog, then calls focus.
   function load(url, focus) {
     clearTimeout(timer);
-    if (pending) { pending.abort(); }
-    const controller = new AbortController();
-    pending = controller;
-    body.setAttribute("aria-busy", "true");
-    fetch(url, {headers: {"X-Partial": "ride-start"}, credentials: "same-origin", signal: controller.signal})
-      .then(function (response) {
-        if (!response.ok || response.redirected) { throw new Error("HTTP " + response.status); }
-        return response.text();
-      })
-      .then(function (html) {
-        if (pending !== controller) { return; }
-        pending = null;
-        body.innerHTML = html;
-        body.removeAttribute("aria-busy");
-        if (focus) { focus(); }
-      })
-      .catch(function (error) {
-        if (error.name === "AbortError") { return; }
-        window.location.assign(url);
-      });
-  }
-
-  function searchURL(form, submitter) {
-    const params = new URLSearchParams();
-    new FormData(form, submitter || undefined).forEach(function (value, key) {
-      if (typeof value === "string" && value.trim() !== "") { params.append(key, value.trim()); }
-    });
-    return form.getAttribute("action") + "?" + params.toString();
+    loadPartial(url, focus);
   }
 
   function focusSearch() {
@@ -89,7 +62,7 @@
 
   dialog.addEventListener("close", function () {
     clearTimeout(timer);
-    if (pending) { pending.abort(); pending = null; }
+    loadPartial.abort();
   });
 
   // Typing searches after a pause; any keystroke drops an answer still on
@@ -98,7 +71,7 @@
     const form = event.target.closest("form[data-ride-search]");
     if (!form || event.target.name !== "q") { return; }
     clearTimeout(timer);
-    if (pending) { pending.abort(); pending = null; }
+    loadPartial.abort();
     timer = setTimeout(function () { load(searchURL(form), focusSearch); }, 250);
   });
 

@@ -95,21 +95,13 @@
   // asks for its batch region (X-Partial: batch) every second until the
   // batch is done. Without scripts a Refresh link does the same.
   const batch = document.querySelector("[data-batch-poll]");
-  function poll() {
-    const state = batch.querySelector("[data-batch-status]");
-    if (!state || state.dataset.batchStatus !== "processing") { return; }
-    setTimeout(function () {
-      fetch(batch.dataset.batchPoll, {headers: {"X-Partial": "batch"}, credentials: "same-origin"})
-        .then(function (response) {
-          if (!response.ok || response.redirected) { throw new Error("HTTP " + response.status); }
-          return response.text();
-        })
-        .then(function (html) {
-          batch.innerHTML = html;
-          poll();
-        })
-        .catch(function () { window.location.reload(); });
-    }, 1000);
+  if (batch && window.fetch) {
+    const load = window.mobidesk.partialLoader(batch, "batch");
+    const poll = function () {
+      const state = batch.querySelector("[data-batch-status]");
+      if (!state || state.dataset.batchStatus !== "processing") { return; }
+      setTimeout(function () { load(batch.dataset.batchPoll, poll); }, 1000);
+    };
+    poll();
   }
-  if (batch && window.fetch) { poll(); }
 })();
