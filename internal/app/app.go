@@ -100,9 +100,10 @@ func (a *App) OperatorCreate(ctx context.Context, actor domain.Actor, in Operato
 
 // OperatorSetPassword replaces an operator's password.
 func (a *App) OperatorSetPassword(ctx context.Context, actor domain.Actor, operatorID, password string) error {
-	if len(password) < domain.MinPasswordLength {
-		return &domain.Error{Code: domain.ECodeValidation, Message: "Some fields are invalid.",
-			Fields: []domain.FieldError{{Field: "password", Message: "must be at least 10 characters"}}}
+	var v domain.Validation
+	domain.CheckPassword(&v, password)
+	if err := v.Err(); err != nil {
+		return err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"github.com/mobidesk/mobidesk/internal/domain"
 )
@@ -25,20 +26,11 @@ func (a *App) VehicleSignal(ctx context.Context, actor domain.Actor, id string, 
 
 // VehicleSetStatus sets a vehicle's status by hand.
 func (a *App) VehicleSetStatus(ctx context.Context, actor domain.Actor, id, status string) (*domain.Vehicle, error) {
-	if status == domain.VehicleInUse || !contains(domain.VehicleStatuses, status) {
+	if status == domain.VehicleInUse || !slices.Contains(domain.VehicleStatuses, status) {
 		return nil, &domain.Error{Code: domain.ECodeValidation, Message: "Some fields are invalid.",
 			Fields: []domain.FieldError{{Field: "status", Message: "must be available, maintenance or retired"}}}
 	}
 	return a.Store.VehicleSetStatus(ctx, actor, id, status)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // vehicleFor finds the vehicle named by ref (id, code or IMEI) in the

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,7 +72,7 @@ func (in *CustomerCreate) Validate(sa *Subaccount) error {
 	if in.Locale != "" && !localePattern.MatchString(in.Locale) {
 		v.Add("locale", "must be a language tag such as de or en-us")
 	}
-	if in.DeviceOS != "" && !containsString(DeviceOSes, in.DeviceOS) {
+	if in.DeviceOS != "" && !slices.Contains(DeviceOSes, in.DeviceOS) {
 		v.Add("device_os", "must be one of ios, android, web, other")
 	}
 	return v.Err()
@@ -101,7 +102,7 @@ func checkRegion(v *Validation, region string, sa *Subaccount) {
 	if region == "" {
 		return
 	}
-	if len(sa.Regions) > 0 && !containsString(sa.Regions, region) {
+	if len(sa.Regions) > 0 && !slices.Contains(sa.Regions, region) {
 		v.Add("region", "must be one of the subaccount's regions: %s", strings.Join(sa.Regions, ", "))
 	} else {
 		checkText(v, "region", region, maxShort)

@@ -28,6 +28,13 @@ func ValidEmail(s string) bool {
 // MinPasswordLength keeps the weakest passwords out.
 const MinPasswordLength = 10
 
+// CheckPassword adds an error when a new password is too short.
+func CheckPassword(v *Validation, password string) {
+	if len(password) < MinPasswordLength {
+		v.Add("password", "must be at least %d characters", MinPasswordLength)
+	}
+}
+
 // OperatorCreate is the input to create an operator.
 type OperatorCreate struct {
 	Email    string
@@ -42,9 +49,7 @@ func (o *OperatorCreate) Validate() error {
 	if !ValidEmail(o.Email) {
 		v.Add("email", "must be a valid email address")
 	}
-	if len(o.Password) < MinPasswordLength {
-		v.Add("password", "must be at least %d characters", MinPasswordLength)
-	}
+	CheckPassword(&v, o.Password)
 	if len(o.Grants) == 0 {
 		v.Add("role", "is required")
 	}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -74,7 +75,7 @@ func (in *PaymentMethodCreate) Validate() error {
 	if in.VerificationStatus == "" {
 		in.VerificationStatus = "unverified"
 	}
-	if !containsString([]string{"verified", "unverified", "failed"}, in.VerificationStatus) {
+	if !slices.Contains([]string{"verified", "unverified", "failed"}, in.VerificationStatus) {
 		v.Add("verification_status", "must be verified, unverified or failed")
 	}
 	checkText(&v, "provider_ref", in.ProviderRef, maxShort)
@@ -123,7 +124,7 @@ func (in *SubscriptionCreate) Validate(now time.Time) error {
 	if in.Status == "" {
 		in.Status = "active"
 	}
-	if !containsString([]string{"active", "cancelled", "expired", "pending"}, in.Status) {
+	if !slices.Contains([]string{"active", "cancelled", "expired", "pending"}, in.Status) {
 		v.Add("status", "must be active, cancelled, expired or pending")
 	}
 	if in.StartDate == nil {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata"
@@ -100,7 +101,7 @@ func (s *Subaccount) Validate() error {
 	if r, err := language.ParseRegion(s.Country); err != nil || !r.IsCountry() || len(s.Country) != 2 || r.ISO3() == "ZZZ" {
 		v.Add("country", "must be an ISO 3166-1 alpha-2 code such as DE")
 	}
-	if !containsString(Locales, s.DefaultLocale) {
+	if !slices.Contains(Locales, s.DefaultLocale) {
 		v.Add("default_locale", "must be one of en, de")
 	}
 	for _, r := range s.Regions {
@@ -125,13 +126,4 @@ func (s *Subaccount) Validate() error {
 		v.Add("risk_threshold", "must be between 0 and 100")
 	}
 	return v.Err()
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
