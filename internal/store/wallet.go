@@ -273,12 +273,6 @@ func (s *Store) notify(ctx context.Context, tx *sql.Tx, c *domain.Customer, typ,
 	return err
 }
 
-// LedgerGet returns one entry, or not_found.
-func (s *Store) LedgerGet(ctx context.Context, id string) (*domain.LedgerEntry, error) {
-	return scanEntry(s.r.QueryRowContext(ctx, `SELECT `+ledgerColumns+` FROM ledger_entries l
-		JOIN subaccounts s ON s.id = l.subaccount_id WHERE l.id = $1`, id))
-}
-
 // LedgerList returns a customer's entries, newest first. Limit 0 returns
 // every matching entry, for downloads.
 func (s *Store) LedgerList(ctx context.Context, f domain.LedgerFilter) (domain.Page[*domain.LedgerEntry], error) {
