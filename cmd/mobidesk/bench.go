@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/mobidesk/mobidesk/internal/bench"
 	"github.com/mobidesk/mobidesk/internal/demo"
@@ -17,8 +19,19 @@ func cmdBench(ctx context.Context, args []string, env *Env) error {
 	queries := fs.Int("queries", bench.DefaultQueries, fmt.Sprintf("operations per workload (at least %d)", bench.MinQueries))
 	seed := fs.Uint64("seed", demo.DefaultSeed, "seed of the queries and of any customers loaded")
 	slow := fs.Duration("slow", 0, "log every operation that takes at least this long, such as 20ms")
+	only := fs.String("only", "", "run only these workloads, comma-separated, such as search,wallet_ops")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var names []string
+	if *only != "" {
+		for _, n := range strings.Split(*only, ",") {
+			if !slices.ContainsFunc(bench.Targets, func(t bench.Target) bool { return t.Name == n }) {
+				fmt.Fprintf(env.Stderr, "--only: unknown workload %q\n", n)
+				return errUsage
+			}
+			names = append(names, n)
+		}
 	}
 	a, closeApp, err := openApp(ctx, *db)
 	if err != nil {
@@ -26,7 +39,7 @@ func cmdBench(ctx context.Context, args []string, env *Env) error {
 	}
 	defer closeApp()
 	rep, err := bench.Run(ctx, a, bench.Options{Customers: *customers, Queries: *queries, Seed: *seed, Log: env.Stderr,
-		Slow: *slow})
+		Slow: *slow, Only: names})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,8 @@ type Options struct {
 	Log io.Writer
 	// Slow, when set, logs every operation that takes at least this long.
 	Slow time.Duration
+	// Only, when set, names the workloads to run; the others are skipped.
+	Only []string
 }
 
 // DefaultQueries is how many operations a workload measures by default.
@@ -130,6 +132,9 @@ func Run(ctx context.Context, a *app.App, o Options) (Report, error) {
 		"wallet_ops": w.walletOps,
 	}
 	for _, t := range Targets {
+		if len(o.Only) > 0 && !slices.Contains(o.Only, t.Name) {
+			continue
+		}
 		logf("bench: %s, %d operations", t.Name, o.Queries)
 		resetPeakRSS()
 		// A few unmeasured operations first, so that the first measured
