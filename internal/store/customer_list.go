@@ -85,29 +85,31 @@ type listQuery struct {
 	statusLo, statusHi int
 }
 
-// The search index's key on SQLite (see customer_search_keys): the
-// subaccount's code, the status and the customer's seq.
-const (
-	searchStatusShift = 39
-	searchCodeShift   = 42
-	searchSeqMask     = 1<<searchStatusShift - 1
-)
-
 // searchStatusCodes are the statuses' codes in the search index's keys.
 var searchStatusCodes = map[string]int{"new": 0, "active": 1, "blocked": 2, "identity_required": 3, "deleted": 4}
 
-// scope is the range of the search index's keys of the subaccount and tab.
+// scope is the range of the search index's keys of the subaccount, and
+// the tab's statuses in them.
 func (q *listQuery) scope() string {
 	code := "(SELECT code FROM customer_numbers WHERE subaccount_id = " + q.sub + ")"
-	return fmt.Sprintf("f.rowid >= ((%s << %d) | %d) AND f.rowid < ((%s << %d) | %d)", code, searchCodeShift,
-		q.statusLo<<searchStatusShift, code, searchCodeShift, q.statusHi<<searchStatusShift)
+	return fmt.Sprintf("f.rowid >= (%s << %d) AND f.rowid <= ((%s << %d) | %d) AND %s", code, searchCodeShift,
+		code, searchCodeShift, int64(1)<<searchCodeShift-1, q.statusBits())
+}
+
+// statusBits tests the status in a search index key f.rowid.
+func (q *listQuery) statusBits() string {
+	bits := fmt.Sprintf("((f.rowid >> %d) & %d)", searchStatusShift, searchStatusMask)
+	if q.statusHi == q.statusLo+1 {
+		return fmt.Sprintf("%s = %d", bits, q.statusLo)
+	}
+	return fmt.Sprintf("%s >= %d AND %s < %d", bits, q.statusLo, bits, q.statusHi)
 }
 
 // ftsMatches are the rows of customers c that match m, through the search
 // index f, in the subaccount and tab.
 func (q *listQuery) ftsMatches(m *match) string {
 	return fmt.Sprintf(`customer_search f CROSS JOIN customers c ON c.seq = (f.rowid & %d)
-		WHERE f.customer_search MATCH %s AND %s AND %s`, searchSeqMask, m.fts, q.scope(), q.where(nil))
+		WHERE f.customer_search MATCH %s AND %s AND %s%s`, searchSeqMask, m.fts, q.scope(), q.where(nil), m.verified())
 }
 
 // filter is a condition on one column, "c.<col> <test>".
@@ -172,7 +174,25 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	}
 	q.timeRange("joined_at", f.JoinedFrom, f.JoinedTo)
 	q.timeRange("last_active_at", f.ActiveFrom, f.ActiveTo)
-	m := q.match(domain.SearchTerm(f.Q))
+	term := domain.SearchTerm(f.Q)
+	var shares map[string]float64
+	if s.engine == SQLite && utf8.RuneCountInString(term) >= 3 {
+		shares = s.trigramShares(ctx)
+	}
+	m := q.match(term, shares)
+	if m != nil && m.verify {
+		// The rarest trigrams find few rows; or checking each costs more
+		// than looking up the whole term.
+		var n int
+		err := s.listRow(ctx, q, `SELECT count(*) FROM (SELECT 1 FROM customer_search f WHERE f.customer_search MATCH `+
+			m.fts+` AND `+q.scope()+` LIMIT `+strconv.Itoa(verifyAtMost+1)+`)`).Scan(&n)
+		if err != nil {
+			return page, translate(err, "customer")
+		}
+		if n > verifyAtMost {
+			m.fts, m.verify = m.whole, false
+		}
+	}
 	// The sort index serves the subaccount, one status and a range of the
 	// sort column; anything else is tested row by row while walking it.
 	walkable := func(c string) bool { return c == "subaccount_id" || c == col || c == "status" && oneStatus }
@@ -204,7 +224,7 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 			}
 			key = n
 		}
-		cur = &cursorArgs{key: q.arg(key), id: q.arg(c.ID)}
+		cur = &cursorArgs{key: q.arg(key), id: q.arg(c.ID), at: c}
 		after = fmt.Sprintf(" AND (c.%s, c.id) %s (%s, %s)", col, cmp, cur.key, cur.id)
 	}
 	order := ` ORDER BY c.` + col + ` ` + dir + `, c.id ` + dir
@@ -233,6 +253,8 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		} else {
 			page.Data, err = walk("")
 		}
+	case m.fts != "" && col == "name_key" && len(q.filters) == 1:
+		page.Data, page.Total, err = s.searchByName(ctx, q, m, walkable, cur, desc, limit)
 	default:
 		page.Data, page.Total, err = s.searchPage(ctx, q, m, walkable, walk, after, cur, col, dir, cmp, limit)
 	}
@@ -250,8 +272,16 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	return page, nil
 }
 
-// cursorArgs are the placeholders of a cursor's sort key and id.
-type cursorArgs struct{ key, id string }
+// verifyAtMost is the most rows a search checks one by one for its term,
+// having found them through the term's rare part.
+const verifyAtMost = 2000
+
+// cursorArgs are the placeholders of a cursor's sort key and id, and the
+// cursor.
+type cursorArgs struct {
+	key, id string
+	at      listCursor
+}
 
 // searchPass is the most matches a search reads in one pass to sort a page
 // of them; more are dense enough to walk to.
@@ -294,7 +324,7 @@ func (s *Store) searchPage(ctx context.Context, q *listQuery, m *match, walkable
 	if err != nil {
 		return nil, 0, err
 	}
-	exact := total < capped || m.fts != "" && len(q.filters) == 1
+	exact := total < capped || m.fts != "" && len(q.filters) == 1 && !m.verify
 	switch {
 	case total == 0:
 		return []*domain.Customer{}, 0, nil
@@ -490,7 +520,7 @@ func (s *Store) listCount(ctx context.Context, q *listQuery, m *match, upTo int)
 	switch {
 	case m == nil:
 		return count("customers c", q.where(nil), capped)
-	case m.fts != "" && len(q.filters) == 1:
+	case m.fts != "" && len(q.filters) == 1 && !m.verify:
 		// The subaccount and the tab are a range of the index's keys: the
 		// index counts alone, fast enough to count further than the cap.
 		return count("customer_search f", "f.customer_search MATCH "+m.fts+" AND "+q.scope(), upTo)
@@ -523,12 +553,24 @@ func (s *Store) listCount(ctx context.Context, q *listQuery, m *match, upTo int)
 type match struct {
 	residual string // a condition on one row of customers c
 	fts      string // SQLite: the search index's MATCH argument, for three characters or more
+	verify   bool   // fts matches more than the term: each row must pass residual too
+	whole    string // with verify: the MATCH argument of the whole term
 	short    bool
 	parts    []string // a short term's conditions, one per index
 }
 
-// match returns how term selects customers, or nil without a term.
-func (q *listQuery) match(term string) *match {
+// verified is the condition on a row of customers c that a match of the
+// search index must also pass.
+func (m *match) verified() string {
+	if m.verify {
+		return " AND " + m.residual
+	}
+	return ""
+}
+
+// match returns how term selects customers, or nil without a term. shares
+// estimates how common trigrams are, on SQLite.
+func (q *listQuery) match(term string, shares map[string]float64) *match {
 	if term == "" {
 		return nil
 	}
@@ -540,8 +582,17 @@ func (q *listQuery) match(term string) *match {
 			// used.
 			return &match{residual: "c.search LIKE " + like}
 		}
-		return &match{residual: "c.search LIKE " + like + ` ESCAPE '\'`,
-			fts: q.arg(`"` + strings.ReplaceAll(term, `"`, `""`) + `"`)}
+		// The index looks up a long term's rarest trigrams
+		// (search_trigrams.go), and each row found is checked for the term.
+		phrase := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+		m := &match{residual: "c.search LIKE " + like + ` ESCAPE '\'`, fts: q.arg(phrase(term))}
+		if rare := rareTrigrams(term, shares); rare != nil {
+			for i, tg := range rare {
+				rare[i] = phrase(tg)
+			}
+			m.whole, m.fts, m.verify = m.fts, q.arg(strings.Join(rare, " AND ")), true
+		}
+		return m
 	}
 	// Trigram indexes cannot serve one or two characters: match prefixes of
 	// the name and email, and the customer number, through B-tree indexes.
@@ -571,6 +622,7 @@ func (s *Store) listRow(ctx context.Context, q *listQuery, sqlText string) *sql.
 }
 
 var placeholder = regexp.MustCompile(`\$\d+`)
+
 
 // bind returns a statement of the list with its placeholders numbered from
 // $1 in the order they appear, and the arguments they stand for: the

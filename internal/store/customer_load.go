@@ -430,6 +430,9 @@ func (s *Store) Optimize(ctx context.Context) error {
 	}
 	// A whole ANALYZE: with analysis_limit, SQLite's sampled statistics make
 	// every index prefix look alike, and the planner picks among them blind.
-	_, err := s.w.ExecContext(ctx, `PRAGMA analysis_limit = 0; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)`)
+	// The search index is merged into one segment, which a search reads
+	// several times faster than the many a load leaves.
+	_, err := s.w.ExecContext(ctx, `PRAGMA analysis_limit = 0; ANALYZE;
+		INSERT INTO customer_search (customer_search) VALUES ('optimize'); PRAGMA wal_checkpoint(TRUNCATE)`)
 	return translate(err, "statistics")
 }

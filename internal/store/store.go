@@ -53,6 +53,9 @@ type Store struct {
 	group  *groupCommit         // SQLite's grouped writer for hot paths; nil on PostgreSQL
 	hot    map[string]*sql.Stmt // SQLite statements prepared on the writer
 	reads  readStmts            // SQLite reads prepared on the readers
+	// trigrams estimates how common each trigram of the search text is,
+	// for SQLite's search to leave the common ones out of its index query.
+	trigrams trigramStats
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or
