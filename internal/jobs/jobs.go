@@ -156,13 +156,15 @@ const maintenanceEvery = 15 * time.Minute
 // clients reasonably retry.
 const idempotencyKeyTTL = 24 * time.Hour
 
-// MaintenanceArgs asks for a sweep of expired idempotency keys.
+// MaintenanceArgs asks for a sweep of expired idempotency keys and a step
+// of merging SQLite's search index.
 type MaintenanceArgs struct{}
 
 // Kind names the job in the queue.
 func (MaintenanceArgs) Kind() string { return "maintenance" }
 
-// MaintenanceWorker deletes state that has expired.
+// MaintenanceWorker deletes state that has expired and keeps the search
+// index compact.
 type MaintenanceWorker struct {
 	river.WorkerDefaults[MaintenanceArgs]
 	Store *store.Store
@@ -172,6 +174,9 @@ type MaintenanceWorker struct {
 func (w *MaintenanceWorker) Work(ctx context.Context, job *river.Job[MaintenanceArgs]) error {
 	n, err := w.Store.IdempotencyExpire(ctx, time.Now().Add(-idempotencyKeyTTL))
 	if err != nil {
+		return err
+	}
+	if err := w.Store.SearchIndexMerge(ctx); err != nil {
 		return err
 	}
 	slog.InfoContext(ctx, "maintenance", "idempotency_keys_expired", n)

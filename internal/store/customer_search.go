@@ -276,3 +276,14 @@ func (b *bucketSearch) walk(ctx context.Context, bucket int64, cur *cursorArgs, 
 		` LIMIT `+strconv.Itoa(upTo)+`) w WHERE `+strings.ReplaceAll(b.m.residual, "c.search", "w.search")+
 		` LIMIT `+strconv.Itoa(n))
 }
+
+// SearchIndexMerge merges a bounded part of SQLite's search index: as
+// customers come and go the index gathers small segments, each of which a
+// search reads. PostgreSQL keeps its indexes itself.
+func (s *Store) SearchIndexMerge(ctx context.Context) error {
+	if s.engine != SQLite {
+		return nil
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO customer_search (customer_search, rank) VALUES ('merge', 500)`)
+	return translate(err, "search index")
+}

@@ -70,6 +70,7 @@ func TestSearchPagesEqualAScanOfEveryCustomer(t *testing.T) {
 		if len(mismatched) > 0 {
 			t.Fatalf("the search keys' buckets differ from nameBucket for %q", mismatched)
 		}
+		must(t, s.SearchIndexMerge(c))
 		must(t, s.CheckSearchIndexForTest(c))
 
 		all := loadAllCustomers(t, s, sa)
