@@ -75,7 +75,7 @@ func TestBenchWritesItsReport(t *testing.T) {
 			t.Errorf("the table has no line for %s:\n%s", r.Name, out)
 		}
 	}
-	if got := strings.Join(names, ","); got != "search,search_short,list_filtered,summary,profile,wallet_ops" {
+	if got := strings.Join(names, ","); got != "search,search_short,list_filtered,summary,profile,wallet_ops,bulk_wallet" {
 		t.Errorf("workloads %s", got)
 	}
 }

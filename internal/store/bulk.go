@@ -173,6 +173,9 @@ func (s *Store) BatchStart(ctx context.Context, a domain.Actor, id string) (bool
 // one transaction, each as a bulk_credit whose idempotency key is its line,
 // so that a retried chunk cannot credit twice. A row whose customer has
 // since been deleted fails with its reason. It reports whether rows remain.
+// On PostgreSQL the chunk locks its customers in id order before it
+// touches a summary counter, as every wallet batch does, so that it cannot
+// deadlock with the grouped writer's batches.
 func (s *Store) BatchProcessChunk(ctx context.Context, a domain.Actor, id string, n int) (bool, error) {
 	more := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -194,30 +197,28 @@ func (s *Store) BatchProcessChunk(ctx context.Context, a domain.Actor, id string
 		if len(pending) > n {
 			pending, more = pending[:n], true
 		}
-		var ok, failed int
-		for _, r := range pending {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT batch_row"); err != nil {
+		// The rows are decided together, as a batch of the grouped writer's
+		// is: the rules refuse a row without writing anything for it.
+		reqs := make([]*walletReq, len(pending))
+		for i, r := range pending {
+			reqs[i] = &walletReq{actor: a, op: WalletOp{CustomerID: r.CustomerID,
+				Action:         domain.WalletAction{Kind: domain.KindBulkCredit, Amount: r.Amount, Note: r.Note},
+				IdempotencyKey: fmt.Sprintf("batch:%s:%d", id, r.Line), CauseType: "batch", CauseID: id, Quiet: true}}
+		}
+		if len(reqs) > 0 {
+			if err := s.walletBatch(ctx, tx, reqs, shardOf(id)); err != nil {
 				return err
 			}
-			e, _, err := s.walletMove(ctx, tx, a, WalletOp{CustomerID: r.CustomerID,
-				Action:         domain.WalletAction{Kind: domain.KindBulkCredit, Amount: r.Amount, Note: r.Note},
-				IdempotencyKey: fmt.Sprintf("batch:%s:%d", id, r.Line), CauseType: "batch", CauseID: id, Quiet: true})
+		}
+		var ok, failed int
+		for i, r := range pending {
 			status, msg, entryID := domain.RowApplied, "", ""
-			if err != nil {
-				if domain.ErrorCode(err) == domain.ECodeInternal {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO batch_row"); err != nil {
-					return err
-				}
+			if err := reqs[i].err; err != nil {
 				status, msg = domain.RowFailed, domain.ErrorMessage(err)
 				failed++
 			} else {
-				entryID = e.ID
+				entryID = reqs[i].entry.ID
 				ok++
-			}
-			if _, err := tx.ExecContext(ctx, "RELEASE batch_row"); err != nil {
-				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE wallet_batch_rows SET status = $1, error = $2, entry_id = $3
 				WHERE batch_id = $4 AND line = $5`, status, msg, entryID, id, r.Line); err != nil {

@@ -251,12 +251,7 @@ func shardOf(customerID string) int {
 }
 
 func (s *Store) statsApply(ctx context.Context, tx *sql.Tx, subaccountID, customerID string, d stats) error {
-	if d == (stats{}) {
-		return nil
-	}
-	_, err := s.exec(ctx, tx, statsUpsertSQL,
-		subaccountID, shardOf(customerID), d.total, d.new, d.active, d.blocked, d.identity, d.deleted, d.wallet, d.bonus)
-	return err
+	return s.statsApplyShard(ctx, tx, subaccountID, shardOf(customerID), d)
 }
 
 // CustomerSummary returns the summary cards and tab counts of a subaccount.

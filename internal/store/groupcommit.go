@@ -3,45 +3,85 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
-// groupCommit runs SQLite writes from many goroutines in shared
-// transactions. SQLite with synchronous=FULL can fsync only a few thousand
-// times a second; one commit for a batch of operations keeps every
-// operation durable before it is acknowledged while paying one fsync for
-// all. Each operation runs in its own savepoint, so one that fails leaves
-// the others of its batch alone.
+// groupCommit runs writes from many goroutines in shared transactions.
+// SQLite with synchronous=FULL can fsync only a few thousand times a
+// second; one commit for a batch of operations keeps every operation
+// durable before it is acknowledged while paying one fsync for all.
+//
+// A batch holds two kinds of request. A write of its own (a function of
+// the transaction) runs in a savepoint, so one that fails leaves the others
+// of its batch alone. Wallet operations are decided together by
+// walletBatch, which writes nothing for the ones the rules refuse.
+//
+// On SQLite one worker runs every grouped write on the single writer
+// connection. On PostgreSQL only wallet operations are grouped, by a few
+// workers on connections of their own: a batch takes a few statements
+// instead of a few per operation, and the workers' commits overlap.
 type groupCommit struct {
 	s    *Store
-	db   *sql.DB
 	reqs chan *groupReq
 	quit chan struct{}
-	done chan struct{}
+	done sync.WaitGroup
+
+	// SQLite only: the checkpointer's connection, and its request that the
+	// writer finish a checkpoint.
+	ckpt    *sql.DB
+	restart atomic.Bool
 }
 
 type groupReq struct {
-	ctx context.Context
-	fn  func(*sql.Tx) error
-	res chan error
+	ctx    context.Context
+	fn     func(*sql.Tx) error // a write of its own, or
+	wallet *walletReq          // a wallet operation
+	res    chan error
 }
 
 // maxGroup bounds a batch, so that a burst does not hold the writer long.
 const maxGroup = 256
 
-func newGroupCommit(s *Store) *groupCommit {
-	g := &groupCommit{s: s, db: s.w, reqs: make(chan *groupReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{})}
-	go g.run()
+// postgresWalletWorkers is how many wallet batches run at once on
+// PostgreSQL: while one waits for its commit, the others work.
+const postgresWalletWorkers = 2
+
+// newGroupCommit starts workers. ckpt, on SQLite, is a connection for
+// checkpoints of the WAL, which then run beside the writer.
+func newGroupCommit(s *Store, workers int, ckpt *sql.DB) *groupCommit {
+	g := &groupCommit{s: s, reqs: make(chan *groupReq, maxGroup), quit: make(chan struct{}), ckpt: ckpt}
+	for worker := range workers {
+		g.done.Add(1)
+		go g.run(worker)
+	}
+	if ckpt != nil {
+		g.done.Add(1)
+		go g.checkpoints()
+	}
 	return g
 }
 
 // do runs fn in the next batch and returns once the batch is committed.
 func (g *groupCommit) do(ctx context.Context, fn func(*sql.Tx) error) error {
-	r := &groupReq{ctx: ctx, fn: fn, res: make(chan error, 1)}
+	return g.submit(&groupReq{ctx: ctx, fn: fn, res: make(chan error, 1)})
+}
+
+// wallet applies r in the next batch and returns once the batch is
+// committed, with r's outcome set.
+func (g *groupCommit) wallet(ctx context.Context, r *walletReq) error {
+	return g.submit(&groupReq{ctx: ctx, wallet: r, res: make(chan error, 1)})
+}
+
+func (g *groupCommit) submit(r *groupReq) error {
 	select {
 	case g.reqs <- r:
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-r.ctx.Done():
+		return r.ctx.Err()
 	case <-g.quit:
 		return fmt.Errorf("store: closed")
 	}
@@ -50,8 +90,8 @@ func (g *groupCommit) do(ctx context.Context, fn func(*sql.Tx) error) error {
 	return <-r.res
 }
 
-func (g *groupCommit) run() {
-	defer close(g.done)
+func (g *groupCommit) run(worker int) {
+	defer g.done.Done()
 	for {
 		var first *groupReq
 		select {
@@ -61,11 +101,14 @@ func (g *groupCommit) run() {
 			for {
 				select {
 				case r := <-g.reqs:
-					g.commit([]*groupReq{r})
+					g.commit([]*groupReq{r}, worker)
 				default:
 					return
 				}
 			}
+		}
+		if g.restart.Swap(false) {
+			g.finishCheckpoint()
 		}
 		batch := []*groupReq{first}
 	gather:
@@ -77,65 +120,189 @@ func (g *groupCommit) run() {
 				break gather
 			}
 		}
-		g.commit(batch)
+		g.commit(batch, worker)
 	}
 }
 
-func (g *groupCommit) commit(batch []*groupReq) {
-	results := make([]error, len(batch))
-	fail := func(err error) {
-		for _, r := range batch {
-			r.res <- err
-		}
-	}
-	tx, err := g.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		fail(fmt.Errorf("begin: %w", err))
-		return
+// commit runs a batch in one transaction and answers each request. When
+// the database refuses the batch's wallet writes, which only a failure of
+// the database can cause, the batch runs again with every operation in a
+// savepoint of its own, so that one cannot sink the others. worker picks
+// the batch's shard of the summary counters, so that concurrent batches do
+// not wait on each other's.
+func (g *groupCommit) commit(batch []*groupReq, worker int) {
+	results, err := g.attempt(batch, worker, false)
+	if errors.Is(err, errWalletBatch) {
+		slog.Warn("wallet batch refused by the database; retrying its operations one by one", "err", err)
+		results, err = g.attempt(batch, worker, true)
 	}
 	for i, r := range batch {
-		if err := r.ctx.Err(); err != nil {
-			results[i] = err
-			continue
+		if err != nil {
+			r.res <- err
+		} else {
+			r.res <- results[i]
 		}
-		if _, err := g.s.exec(context.Background(), tx, "SAVEPOINT op"); err != nil {
+	}
+}
+
+// errWalletBatch marks a batch whose wallet writes failed together.
+var errWalletBatch = errors.New("wallet batch failed")
+
+// attempt runs batch in one transaction and returns each request's
+// outcome, or an error that is every request's. With alone, each wallet
+// operation runs in a savepoint of its own instead of all in one go.
+func (g *groupCommit) attempt(batch []*groupReq, worker int, alone bool) ([]error, error) {
+	ctx := context.Background()
+	tx, err := g.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	results := make([]error, len(batch))
+	var wallet []*walletReq
+	var walletAt []int
+	for i, r := range batch {
+		switch {
+		case r.ctx.Err() != nil:
+			results[i] = r.ctx.Err()
+		case r.wallet != nil && !alone:
+			wallet, walletAt = append(wallet, r.wallet), append(walletAt, i)
+		case r.wallet != nil:
+			results[i] = g.savepoint(tx, func(tx *sql.Tx) error {
+				if err := g.s.walletBatch(ctx, tx, []*walletReq{r.wallet}, worker); err != nil {
+					return err
+				}
+				return r.wallet.err
+			})
+		default:
+			results[i] = g.savepoint(tx, r.fn)
+		}
+		var spErr savepointError
+		if errors.As(results[i], &spErr) {
 			tx.Rollback()
-			fail(fmt.Errorf("savepoint: %w", err))
-			return
+			return nil, spErr
 		}
-		if err := r.fn(tx); err != nil {
-			results[i] = err
-			if _, err := g.s.exec(context.Background(), tx, "ROLLBACK TO op"); err != nil {
-				tx.Rollback()
-				fail(fmt.Errorf("rollback to savepoint: %w", err))
-				return
-			}
-		}
-		if _, err := g.s.exec(context.Background(), tx, "RELEASE op"); err != nil {
+	}
+	if len(wallet) > 0 {
+		if err := g.s.walletBatch(ctx, tx, wallet, worker); err != nil {
 			tx.Rollback()
-			fail(fmt.Errorf("release savepoint: %w", err))
-			return
+			return nil, fmt.Errorf("%w: %w", errWalletBatch, err)
+		}
+		for i, r := range wallet {
+			results[walletAt[i]] = r.err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", err))
-		return
+		return nil, fmt.Errorf("commit: %w", err)
 	}
-	for i, r := range batch {
-		r.res <- results[i]
+	return results, nil
+}
+
+// savepointError is a savepoint that could not be taken, rolled back or
+// released: the transaction is unusable.
+type savepointError struct{ error }
+
+// savepoint runs fn inside a savepoint, rolling back to it when fn fails.
+// It returns fn's error, or a savepointError.
+func (g *groupCommit) savepoint(tx *sql.Tx, fn func(*sql.Tx) error) error {
+	ctx := context.Background()
+	if _, err := g.s.exec(ctx, tx, "SAVEPOINT op"); err != nil {
+		return savepointError{fmt.Errorf("savepoint: %w", err)}
+	}
+	err := fn(tx)
+	if err != nil {
+		if _, err := g.s.exec(ctx, tx, "ROLLBACK TO op"); err != nil {
+			return savepointError{fmt.Errorf("rollback to savepoint: %w", err)}
+		}
+	}
+	if _, err := g.s.exec(ctx, tx, "RELEASE op"); err != nil {
+		return savepointError{fmt.Errorf("release savepoint: %w", err)}
+	}
+	return err
+}
+
+// SQLite's WAL grows with every commit until a checkpoint copies its pages
+// into the database file; when a checkpoint has copied all of it, the next
+// commit starts the WAL again from its beginning. Left to SQLite, the
+// commit that crosses wal_autocheckpoint copies thousands of random pages
+// and waits for their fsync while every operation queued behind it waits
+// too. Here the writer never checkpoints on its own (wal_autocheckpoint is
+// 0 on its connection): the checkpoints goroutine runs PASSIVE checkpoints
+// on a connection of its own, which copy while the writer goes on
+// appending.
+// Such a checkpoint never copies the frames appended while it ran, so
+// under steady load the WAL would never start again; once it is large,
+// the writer copies those few frames itself, between two batches.
+
+const (
+	// ckptEvery is how often the checkpointer runs. Each checkpoint ends
+	// with an fsync of the database file, which the writer's own fsyncs
+	// queue behind: small, frequent checkpoints stall commits less than
+	// large ones (at 1,000 operations a second on 1,000,000 customers,
+	// p99 18 ms every 100 ms against 48 ms every second, for the same
+	// throughput).
+	ckptEvery = 100 * time.Millisecond
+	// ckptShort is a checkpoint short enough that the frames appended
+	// meanwhile are few: the writer then copies them in a moment.
+	ckptShort = 5 * time.Millisecond
+	// Past ckptRestartFrames pages (64 MiB), the WAL starts again after
+	// the next short checkpoint; past ckptMaxFrames (256 MiB), after the
+	// next one, however long the writer then takes to finish it.
+	ckptRestartFrames = 16384
+	ckptMaxFrames     = 65536
+)
+
+func (g *groupCommit) checkpoints() {
+	defer g.done.Done()
+	tick := time.NewTicker(ckptEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+		case <-g.quit:
+			return
+		}
+		// Rounds until one is short: each copies what arrived during the
+		// last, so that what is left for the writer is little. A round
+		// with nothing to copy is short.
+		for range 10 {
+			start := time.Now()
+			var busy, log, done int
+			if err := g.ckpt.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &done); err != nil {
+				slog.Warn("sqlite checkpoint", "err", err)
+				break
+			}
+			short := time.Since(start) < ckptShort
+			if busy == 0 && done == log && (log >= ckptMaxFrames || short && log >= ckptRestartFrames) {
+				g.restart.Store(true)
+			}
+			if short {
+				break
+			}
+		}
+	}
+}
+
+// finishCheckpoint copies, on the writer between two batches, what the
+// last checkpoint left, so that the next commit restarts the WAL.
+func (g *groupCommit) finishCheckpoint() {
+	if _, err := g.s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+		slog.Warn("sqlite checkpoint", "err", err)
 	}
 }
 
 func (g *groupCommit) close() {
 	close(g.quit)
-	<-g.done
+	g.done.Wait()
+	if g.ckpt != nil {
+		g.ckpt.Close()
+	}
 }
 
 // write runs fn in a durable write transaction: grouped with others on
 // SQLite, its own on PostgreSQL, where concurrent commits already share
 // their WAL flushes.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.group != nil {
+	if s.engine == SQLite {
 		return s.group.do(ctx, fn)
 	}
 	return s.tx(ctx, fn)

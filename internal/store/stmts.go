@@ -14,7 +14,8 @@ import (
 // hotStatements are prepared on the SQLite writer at open.
 var hotStatements = []string{
 	"SAVEPOINT op", "ROLLBACK TO op", "RELEASE op",
-	walletReadSQL, walletUpdateSQL, ledgerInsertSQLite, statsUpsertSQL, auditInsertSQL, notificationInsertSQL,
+	walletCustomerSQLite, walletReplaySQLite, walletUpdateSQLite, ledgerInsertSQLite, statsUpsertSQL, auditInsertSQL,
+	notificationInsertSQL,
 }
 
 // prepareHot prepares hotStatements on the writer.

@@ -50,7 +50,7 @@ type Store struct {
 	w      *sql.DB // the writer: a single connection on SQLite
 	r      *sql.DB // readers; the same pool as w on PostgreSQL
 	dsn    string
-	group  *groupCommit         // SQLite's grouped writer for hot paths; nil on PostgreSQL
+	group  *groupCommit         // grouped writes: all of them on SQLite, wallet operations on PostgreSQL
 	hot    map[string]*sql.Stmt // SQLite statements prepared on the writer
 	reads  readStmts            // SQLite reads prepared on the readers
 	// trigrams estimates how common each trigram of the search text is,
@@ -88,7 +88,9 @@ func open(dsn string) (*Store, error) {
 		db.SetMaxOpenConns(32)
 		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		return &Store{engine: Postgres, w: db, r: db, dsn: dsn}, nil
+		s := &Store{engine: Postgres, w: db, r: db, dsn: dsn}
+		s.group = newGroupCommit(s, postgresWalletWorkers, nil)
+		return s, nil
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), dsn)
 	default:
@@ -99,10 +101,19 @@ func open(dsn string) (*Store, error) {
 // sqlitePragmas make SQLite a durable server database: WAL lets readers run
 // beside the writer, synchronous=FULL fsyncs every commit so an acknowledged
 // write survives power loss, and busy_timeout makes a second process (the
-// CLI beside a running serve) wait instead of failing. A larger
-// wal_autocheckpoint moves the checkpoint's random writes off most commits;
-// the WAL stays under about 40 MB.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)"
+// CLI beside a running serve) wait instead of failing. The store's writer
+// leaves checkpoints to a connection of its own (see
+// groupCommit.checkpoints); other writers, like the job queue's, keep
+// checkpointing as they commit, every 10,000 pages rather than SQLite's
+// 1,000, which moves the checkpoint's random writes off most commits.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
+
+// The driver runs _pragma values sorted by name, so each pool names
+// wal_autocheckpoint once.
+const (
+	sqliteAutoCheckpoint = "&_pragma=wal_autocheckpoint(10000)"
+	sqliteNoCheckpoint   = "&_pragma=wal_autocheckpoint(0)"
+)
 
 func openSQLite(path, dsn string) (*Store, error) {
 	path = strings.TrimPrefix(path, "//")
@@ -117,7 +128,7 @@ func openSQLite(path, dsn string) (*Store, error) {
 	file := "file:" + (&url.URL{Path: path}).EscapedPath()
 	// BEGIN IMMEDIATE takes the write lock at the start of a transaction, so
 	// two writers queue on busy_timeout instead of failing on upgrade.
-	w, err := sql.Open("sqlite", file+"?"+sqlitePragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", file+"?"+sqlitePragmas+sqliteNoCheckpoint+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -132,8 +143,15 @@ func openSQLite(path, dsn string) (*Store, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
+	ckpt, err := sql.Open("sqlite", file+"?"+sqlitePragmas)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	ckpt.SetMaxOpenConns(1)
 	s := &Store{engine: SQLite, w: w, r: r, dsn: dsn}
-	s.group = newGroupCommit(s)
+	s.group = newGroupCommit(s, 1, ckpt)
 	return s, nil
 }
 
@@ -300,7 +318,8 @@ func (s *Store) QueueDB() (*sql.DB, error) {
 		return nil, errors.New("store: QueueDB is for SQLite; PostgreSQL uses a pgx pool")
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(s.dsn, "sqlite:"), "//")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+sqlitePragmas+"&_txlock=immediate")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+sqlitePragmas+sqliteAutoCheckpoint+
+		"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mobidesk/mobidesk/internal/domain"
@@ -49,215 +50,456 @@ func scanEntry(row scanner) (*domain.LedgerEntry, error) {
 // wallet below zero, and the audit entry. It returns the entry and the
 // customer after it. A repeated IdempotencyKey returns the first entry and
 // changes nothing.
+//
+// Operations from concurrent callers share transactions (see groupCommit):
+// one commit, and on PostgreSQL a handful of statements, for a whole batch.
 func (s *Store) WalletApply(ctx context.Context, a domain.Actor, op WalletOp) (*domain.LedgerEntry, *domain.Customer, error) {
-	var entry *domain.LedgerEntry
-	var cust *domain.Customer
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		entry, _, err = s.walletMove(ctx, tx, a, op)
-		return err
-	})
-	if err != nil {
+	r := &walletReq{actor: a, op: op}
+	if err := s.group.wallet(ctx, r); err != nil {
 		return nil, nil, translate(err, "customer")
 	}
-	// The whole customer is read after the commit, from the readers.
-	cust, err = s.CustomerGet(ctx, op.CustomerID)
-	return entry, cust, err
+	return r.entry, r.cust, nil
 }
 
-// walletMove moves money inside tx. It reads only what the rules need and
-// returns a partial customer (balances, subaccount, currency); callers that
-// answer the whole customer read it after the commit, off the writer.
-func (s *Store) walletMove(ctx context.Context, tx *sql.Tx, a domain.Actor, op WalletOp) (*domain.LedgerEntry, *domain.Customer, error) {
-	lock := ""
-	if s.engine == Postgres {
-		lock = " FOR UPDATE OF c"
-	}
-	c := &domain.Customer{ID: op.CustomerID}
-	var status string
-	var deleted sql.NullInt64
-	var replay sql.NullString
-	// One read finds the customer and, for a retried key, its first entry.
-	err := s.queryRow(ctx, tx, walletReadSQL+lock, op.CustomerID, nullString(op.IdempotencyKey)).
-		Scan(&c.SubaccountID, &c.WalletBalance, &c.BonusBalance, &status, &deleted, &c.Currency, &replay)
+// walletReq is one wallet operation in a batch, and its outcome.
+type walletReq struct {
+	actor domain.Actor
+	op    WalletOp
+
+	entry *domain.LedgerEntry // the entry written, or the first one of a retried key
+	cust  *domain.Customer    // the whole customer after the operation
+	err   error               // why the rules refused it; it then wrote nothing
+}
+
+// walletBatch applies reqs in order inside tx and sets each one's outcome.
+// It reads every customer once (on PostgreSQL locking them in id order, so
+// that concurrent batches cannot deadlock), decides every operation by the
+// domain's rules, and only then writes what the accepted ones changed: an
+// operation the rules refuse writes nothing, so none needs a savepoint of
+// its own. The summary counters change once per subaccount, in the given
+// shard. A returned error is the database's: the batch's writes are then
+// incomplete and tx must be rolled back.
+func (s *Store) walletBatch(ctx context.Context, tx *sql.Tx, reqs []*walletReq, shard int) error {
+	w, err := s.walletDecide(ctx, tx, reqs)
 	if err != nil {
-		return nil, nil, translate(err, "customer")
+		return err
 	}
-	c.Status, c.DeletedAt = domain.CustomerStatus(status), fromNullTS(deleted)
-	if replay.Valid {
-		e, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+ledgerColumns+` FROM ledger_entries l
-			JOIN subaccounts s ON s.id = l.subaccount_id WHERE l.id = $1`, replay.String))
-		return e, c, err
+	if s.engine == Postgres {
+		return s.walletWritePostgres(ctx, tx, w, shard)
 	}
-	var m domain.Movement
-	kind, note, causeType, causeID := op.Action.Kind, strings.TrimSpace(op.Action.Note), op.CauseType, op.CauseID
-	if op.ReverseEntryID != "" {
-		orig, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+ledgerColumns+` FROM ledger_entries l
-			JOIN subaccounts s ON s.id = l.subaccount_id WHERE l.id = $1 AND l.customer_id = $2`, op.ReverseEntryID, c.ID))
-		if err != nil {
-			return nil, nil, err
+	return s.walletWriteSQLite(ctx, tx, w, shard)
+}
+
+// walletWrites is everything a batch of money movements writes.
+type walletWrites struct {
+	customers []*domain.Customer // each moved customer once, with its balances at the end of the batch
+	seqs      map[string]int64   // their rowids, on SQLite
+	entries   []*domain.LedgerEntry
+	notify    []*domain.LedgerEntry // entries of fees that took the wallet below zero
+	audits    [][]any               // auditValues, one per operation except quiet ones
+	stats     map[string]stats      // summary deltas by subaccount
+}
+
+type ledgerKey struct{ customerID, key string }
+
+// walletDecide reads what reqs need and applies the rules, in order: an
+// operation sees the balances the earlier ones of its batch left.
+func (s *Store) walletDecide(ctx context.Context, tx *sql.Tx, reqs []*walletReq) (*walletWrites, error) {
+	custIDs := make([]string, 0, len(reqs))
+	var keyed []ledgerKey
+	for _, r := range reqs {
+		custIDs = append(custIDs, r.op.CustomerID)
+		if r.op.IdempotencyKey != "" {
+			keyed = append(keyed, ledgerKey{r.op.CustomerID, r.op.IdempotencyKey})
 		}
-		var done int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ledger_entries WHERE kind = 'reversal' AND cause_id = $1`,
-			orig.ID).Scan(&done); err != nil {
-			return nil, nil, err
+	}
+	slices.Sort(custIDs)
+	custIDs = slices.Compact(custIDs)
+	custs, seqs, err := s.walletCustomers(ctx, tx, custIDs)
+	if err != nil {
+		return nil, err
+	}
+	// Entries written under the keys by earlier transactions; this batch's
+	// own join them as they are decided.
+	done, err := s.walletReplays(ctx, tx, keyed)
+	if err != nil {
+		return nil, err
+	}
+	w := &walletWrites{seqs: seqs, stats: map[string]stats{}}
+	moved := map[string]bool{}
+	reversed := map[string]bool{}
+	for _, r := range reqs {
+		r.entry, r.cust, r.err = nil, nil, nil
+		c := custs[r.op.CustomerID]
+		if c == nil {
+			r.err = domain.Errorf(domain.ECodeNotFound, "Customer not found.")
+			continue
 		}
-		if done > 0 {
-			return nil, nil, domain.Errorf(domain.ECodeAlreadyReversed, "This entry has been reversed already.")
+		if r.op.IdempotencyKey != "" {
+			if e := done[ledgerKey{c.ID, r.op.IdempotencyKey}]; e != nil {
+				r.entry, r.cust = e, snapshot(c)
+				continue
+			}
 		}
-		if m, err = domain.Reverse(orig, c); err != nil {
-			return nil, nil, err
+		op := r.op
+		var m domain.Movement
+		kind, note, causeType, causeID := op.Action.Kind, strings.TrimSpace(op.Action.Note), op.CauseType, op.CauseID
+		if op.ReverseEntryID != "" {
+			orig, err := s.walletReversible(ctx, tx, c, op.ReverseEntryID, reversed)
+			if err != nil {
+				if domain.ErrorCode(err) == domain.ECodeInternal {
+					return nil, err
+				}
+				r.err = err
+				continue
+			}
+			if m, err = domain.Reverse(orig, c); err != nil {
+				r.err = err
+				continue
+			}
+			reversed[orig.ID] = true
+			kind, note, causeType, causeID = domain.KindReversal, strings.TrimSpace(op.Note), "entry", orig.ID
+		} else if m, err = op.Action.Apply(c); err != nil {
+			r.err = err
+			continue
 		}
-		kind, note, causeType, causeID = domain.KindReversal, strings.TrimSpace(op.Note), "entry", orig.ID
-	} else if m, err = op.Action.Apply(c); err != nil {
+
+		before := *c
+		c.WalletBalance, c.BonusBalance, c.UpdatedAt = m.Wallet, m.Bonus, now()
+		a := r.actor
+		var actorID string
+		if a.Principal != nil {
+			actorID = a.Principal.OperatorID
+		}
+		e := &domain.LedgerEntry{ID: ids.New("txn"), SubaccountID: c.SubaccountID, CustomerID: c.ID, Kind: kind,
+			Bucket: m.Bucket, Amount: m.Amount, WalletBalanceAfter: m.Wallet, BonusBalanceAfter: m.Bonus,
+			Currency: c.Currency, Note: note, Actor: a.Label(), ActorID: actorID, IdempotencyKey: op.IdempotencyKey,
+			CauseType: causeType, CauseID: causeID, CreatedAt: c.UpdatedAt}
+		if !op.Quiet {
+			a.Note = note
+			vals, err := auditValues(a, change{SubaccountID: c.SubaccountID, Action: "wallet." + string(kind),
+				TargetType: "customer", TargetID: c.ID,
+				Before: map[string]int64{"wallet_balance": before.WalletBalance, "bonus_balance": before.BonusBalance},
+				After: map[string]any{"wallet_balance": c.WalletBalance, "bonus_balance": c.BonusBalance, "entry": e.ID,
+					"amount": e.Amount}})
+			if err != nil {
+				return nil, err
+			}
+			w.audits = append(w.audits, vals)
+		}
+		w.entries = append(w.entries, e)
+		if m.NotifyNegative {
+			w.notify = append(w.notify, e)
+		}
+		w.stats[c.SubaccountID] = w.stats[c.SubaccountID].add(statsDelta(&before, c))
+		if op.IdempotencyKey != "" {
+			done[ledgerKey{c.ID, op.IdempotencyKey}] = e
+		}
+		moved[c.ID] = true
+		r.entry, r.cust = e, snapshot(c)
+	}
+	for _, id := range custIDs {
+		if moved[id] {
+			w.customers = append(w.customers, custs[id])
+		}
+	}
+	return w, nil
+}
+
+// snapshot copies a customer as it is now; the batch goes on moving the
+// original.
+func snapshot(c *domain.Customer) *domain.Customer {
+	cp := *c
+	return &cp
+}
+
+// walletReversible returns the entry of c that a reversal names, unless it
+// has been reversed already, in the database or earlier in the batch.
+func (s *Store) walletReversible(ctx context.Context, tx *sql.Tx, c *domain.Customer, entryID string, reversed map[string]bool) (*domain.LedgerEntry, error) {
+	orig, err := scanEntry(tx.QueryRowContext(ctx, `SELECT `+ledgerColumns+` FROM ledger_entries l
+		JOIN subaccounts s ON s.id = l.subaccount_id WHERE l.id = $1 AND l.customer_id = $2`, entryID, c.ID))
+	if err != nil {
+		return nil, err
+	}
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ledger_entries WHERE kind = 'reversal' AND cause_id = $1`,
+		orig.ID).Scan(&done); err != nil {
+		return nil, err
+	}
+	if done > 0 || reversed[orig.ID] {
+		return nil, domain.Errorf(domain.ECodeAlreadyReversed, "This entry has been reversed already.")
+	}
+	return orig, nil
+}
+
+// statsApplyShard adds d to one shard of a subaccount's counters. A batch
+// of wallet operations adds its sum to a shard of its own.
+func (s *Store) statsApplyShard(ctx context.Context, tx *sql.Tx, subaccountID string, shard int, d stats) error {
+	if d == (stats{}) {
+		return nil
+	}
+	_, err := s.exec(ctx, tx, statsUpsertSQL,
+		subaccountID, shard, d.total, d.new, d.active, d.blocked, d.identity, d.deleted, d.wallet, d.bonus)
+	return err
+}
+
+func (a stats) add(b stats) stats {
+	return stats{a.total + b.total, a.new + b.new, a.active + b.active, a.blocked + b.blocked,
+		a.identity + b.identity, a.deleted + b.deleted, a.wallet + b.wallet, a.bonus + b.bonus}
+}
+
+// On SQLite the hot reads name one table each. When sqlite_stat4 exists,
+// SQLite plans a join, or a lookup it could estimate from the statistics,
+// anew for every value bound to a "column = $n" term: the statement is
+// parsed again on every execution, which cost more than the read itself.
+// A lookup of one row by a unique key skips that planning; the
+// subaccount's slug and currency come from scalar subqueries instead of a
+// join, and CAST hides the ledger lookup's values from the estimator.
+
+// walletCustomerSQLite reads a whole customer, in scanCustomer's order,
+// and its rowid, by which the update finds the row again.
+var walletCustomerSQLite = `SELECT ` + strings.NewReplacer(
+	"s.slug", "(SELECT s.slug FROM subaccounts s WHERE s.id = c.subaccount_id)",
+	"s.currency", "(SELECT s.currency FROM subaccounts s WHERE s.id = c.subaccount_id)",
+).Replace(customerColumns) + `, c.seq FROM customers c WHERE c.id = $1`
+
+// walletReplaySQLite finds the entry written under a customer's key.
+var walletReplaySQLite = `SELECT ` + strings.Replace(ledgerColumns, "s.currency",
+	"(SELECT s.currency FROM subaccounts s WHERE s.id = l.subaccount_id)", 1) + ` FROM ledger_entries l
+	WHERE l.customer_id = CAST($1 AS TEXT) AND l.idempotency_key = CAST($2 AS TEXT)`
+
+// walletCustomersPostgres reads and locks the customers of a batch, in id
+// order. FOR NO KEY UPDATE is what the balance update takes anyway; it
+// leaves inserts that merely reference the customer free to run.
+const walletCustomersPostgres = `SELECT ` + customerColumns + `
+	FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = ANY($1)
+	ORDER BY c.id FOR NO KEY UPDATE OF c`
+
+// walletReplaysPostgres finds the entries written under a batch's keys.
+// It runs after the customers are locked, as a statement of its own, so
+// that it sees every entry committed before the locks were granted.
+const walletReplaysPostgres = `SELECT ` + ledgerColumns + ` FROM ledger_entries l
+	JOIN subaccounts s ON s.id = l.subaccount_id
+	JOIN unnest($1::text[], $2::text[]) AS k(customer_id, key) ON l.customer_id = k.customer_id AND l.idempotency_key = k.key`
+
+// walletCustomers reads the customers named by ids, sorted and distinct;
+// those that do not exist are absent from the result. On SQLite it also
+// returns their rowids.
+func (s *Store) walletCustomers(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*domain.Customer, map[string]int64, error) {
+	out := make(map[string]*domain.Customer, len(ids))
+	if s.engine == SQLite {
+		seqs := make(map[string]int64, len(ids))
+		for _, id := range ids {
+			var seq int64
+			c, err := scanCustomer(withExtra{s.queryRow(ctx, tx, walletCustomerSQLite, id), &seq})
+			if domain.ErrorCode(err) == domain.ECodeNotFound {
+				continue
+			} else if err != nil {
+				return nil, nil, err
+			}
+			out[c.ID], seqs[c.ID] = c, seq
+		}
+		return out, seqs, nil
+	}
+	rows, err := tx.QueryContext(ctx, walletCustomersPostgres, ids)
+	if err != nil {
 		return nil, nil, err
 	}
-
-	before := *c
-	c.WalletBalance, c.BonusBalance, c.UpdatedAt = m.Wallet, m.Bonus, now()
-	var actorID string
-	if a.Principal != nil {
-		actorID = a.Principal.OperatorID
-	}
-	e := &domain.LedgerEntry{ID: ids.New("txn"), SubaccountID: c.SubaccountID, CustomerID: c.ID, Kind: kind,
-		Bucket: m.Bucket, Amount: m.Amount, WalletBalanceAfter: m.Wallet, BonusBalanceAfter: m.Bonus,
-		Currency: c.Currency, Note: note, Actor: a.Label(), ActorID: actorID, IdempotencyKey: op.IdempotencyKey,
-		CauseType: causeType, CauseID: causeID, CreatedAt: c.UpdatedAt}
-	w := walletWrite{customer: c, entry: e, stats: statsDelta(&before, c), notify: m.NotifyNegative}
-	if !op.Quiet {
-		a.Note = note
-		w.audit, err = auditValues(a, change{SubaccountID: c.SubaccountID, Action: "wallet." + string(kind),
-			TargetType: "customer", TargetID: c.ID,
-			Before: map[string]int64{"wallet_balance": before.WalletBalance, "bonus_balance": before.BonusBalance},
-			After: map[string]any{"wallet_balance": c.WalletBalance, "bonus_balance": c.BonusBalance, "entry": e.ID,
-				"amount": e.Amount}})
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCustomer(rows)
 		if err != nil {
 			return nil, nil, err
 		}
+		out[c.ID] = c
 	}
-	if s.engine == Postgres {
-		err = s.walletWritePostgres(ctx, tx, w)
-	} else {
-		err = s.walletWriteSQLite(ctx, tx, w)
-	}
-	return e, c, err
+	return out, nil, rows.Err()
 }
 
-// walletWrite is everything one money movement writes.
-type walletWrite struct {
-	customer *domain.Customer
-	entry    *domain.LedgerEntry
-	stats    stats
-	notify   bool
-	audit    []any // nil when the move is part of an audited batch
+// withExtra scans a row's last columns into extra, after those its
+// scanner wants.
+type withExtra struct {
+	row   scanner
+	extra any
 }
 
-const walletReadSQL = `SELECT c.subaccount_id, c.wallet_balance, c.bonus_balance, c.status, c.deleted_at,
-	s.currency, (SELECT l.id FROM ledger_entries l WHERE l.customer_id = c.id AND l.idempotency_key = $2)
-	FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = $1`
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra)...) }
 
-// ledgerInsertSQLite is ledgerInsertSQL numbered from $1, as a statement
-// of its own.
-var ledgerInsertSQLite = renumber(ledgerInsertSQL, 4)
+// walletReplays returns the entries already written under keys.
+func (s *Store) walletReplays(ctx context.Context, tx *sql.Tx, keys []ledgerKey) (map[ledgerKey]*domain.LedgerEntry, error) {
+	out := map[ledgerKey]*domain.LedgerEntry{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	if s.engine == SQLite {
+		for _, k := range keys {
+			e, err := scanEntry(s.queryRow(ctx, tx, walletReplaySQLite, k.customerID, k.key))
+			if domain.ErrorCode(err) == domain.ECodeNotFound {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			out[k] = e
+		}
+		return out, nil
+	}
+	custs, ks := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		custs[i], ks[i] = k.customerID, k.key
+	}
+	rows, err := tx.QueryContext(ctx, walletReplaysPostgres, custs, ks)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[ledgerKey{e.CustomerID, e.IdempotencyKey}] = e
+	}
+	return out, rows.Err()
+}
 
+// The statements of a batch's writes on SQLite; PostgreSQL's are one,
+// walletWritePostgresSQL.
 const (
-	walletUpdateSQL = `UPDATE customers SET wallet_balance = $1, bonus_balance = $2, updated_at = $3 WHERE id = $4`
-	ledgerInsertSQL = `INSERT INTO ledger_entries (id, subaccount_id, customer_id, kind, bucket, amount, wallet_after,
+	walletUpdateSQLite = `UPDATE customers SET wallet_balance = $1, bonus_balance = $2, updated_at = $3 WHERE seq = $4`
+	ledgerInsertSQLite = `INSERT INTO ledger_entries (id, subaccount_id, customer_id, kind, bucket, amount, wallet_after,
 		bonus_after, note, actor, actor_id, idempotency_key, cause_type, cause_id, created_at)
-		VALUES ($5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
 )
 
-func (w walletWrite) args() []any {
-	c, e := w.customer, w.entry
-	return []any{c.WalletBalance, c.BonusBalance, ts(c.UpdatedAt), c.ID,
-		e.ID, e.SubaccountID, e.CustomerID, string(e.Kind), e.Bucket, e.Amount, e.WalletBalanceAfter,
-		e.BonusBalanceAfter, e.Note, e.Actor, e.ActorID, nullString(e.IdempotencyKey), e.CauseType, e.CauseID,
-		ts(e.CreatedAt)}
-}
-
-// walletWriteSQLite writes statement by statement: in process, each costs
-// microseconds.
-func (s *Store) walletWriteSQLite(ctx context.Context, tx *sql.Tx, w walletWrite) error {
-	args := w.args()
-	if _, err := s.exec(ctx, tx, walletUpdateSQL, args[:4]...); err != nil {
-		return err
-	}
-	if _, err := s.exec(ctx, tx, ledgerInsertSQLite, args[4:]...); err != nil {
-		return err
-	}
-	if err := s.statsApply(ctx, tx, w.customer.SubaccountID, w.customer.ID, w.stats); err != nil {
-		return err
-	}
-	if w.notify {
-		if err := s.notify(ctx, tx, w.customer, domain.NotificationBalanceNegative, negativeTitle, negativeMessage); err != nil {
+// walletWriteSQLite writes statement by statement, each prepared: in
+// process, each costs microseconds.
+func (s *Store) walletWriteSQLite(ctx context.Context, tx *sql.Tx, w *walletWrites, shard int) error {
+	for _, c := range w.customers {
+		if _, err := s.exec(ctx, tx, walletUpdateSQLite, c.WalletBalance, c.BonusBalance, ts(c.UpdatedAt), w.seqs[c.ID]); err != nil {
 			return err
 		}
 	}
-	if w.audit != nil {
-		if _, err := s.exec(ctx, tx, auditInsertSQL, w.audit...); err != nil {
+	for _, e := range w.entries {
+		if _, err := s.exec(ctx, tx, ledgerInsertSQLite, e.ID, e.SubaccountID, e.CustomerID, string(e.Kind), e.Bucket,
+			e.Amount, e.WalletBalanceAfter, e.BonusBalanceAfter, e.Note, e.Actor, e.ActorID, nullString(e.IdempotencyKey),
+			e.CauseType, e.CauseID, ts(e.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	for _, e := range w.notify {
+		if _, err := s.exec(ctx, tx, notificationInsertSQL, ids.New("ntf"), e.SubaccountID, e.CustomerID,
+			domain.NotificationBalanceNegative, negativeTitle, negativeMessage, ts(e.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	for _, vals := range w.audits {
+		if _, err := s.exec(ctx, tx, auditInsertSQL, vals...); err != nil {
+			return err
+		}
+	}
+	for _, sub := range slices.Sorted(maps.Keys(w.stats)) {
+		if err := s.statsApplyShard(ctx, tx, sub, shard, w.stats[sub]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// walletWritePostgres writes everything in one statement of data-modifying
-// CTEs: one round trip instead of five, while the customer's row is locked.
-func (s *Store) walletWritePostgres(ctx context.Context, tx *sql.Tx, w walletWrite) error {
-	args := w.args()
-	var b strings.Builder
-	b.WriteString(`WITH upd AS (` + walletUpdateSQL + `), led AS (` + ledgerInsertSQL + `)`)
-	n := len(args)
-	arg := func(v any) string { args = append(args, v); n++; return fmt.Sprintf("$%d", n) }
-	if w.stats != (stats{}) {
-		d := w.stats
-		fmt.Fprintf(&b, `, st AS (INSERT INTO customer_stats (subaccount_id, shard, total, new, active, blocked,
-			identity_required, deleted, wallet_value, bonus_total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-			ON CONFLICT (subaccount_id, shard) DO UPDATE SET total = customer_stats.total + excluded.total,
-			new = customer_stats.new + excluded.new, active = customer_stats.active + excluded.active,
-			blocked = customer_stats.blocked + excluded.blocked,
-			identity_required = customer_stats.identity_required + excluded.identity_required,
-			deleted = customer_stats.deleted + excluded.deleted,
-			wallet_value = customer_stats.wallet_value + excluded.wallet_value,
-			bonus_total = customer_stats.bonus_total + excluded.bonus_total)`,
-			arg(w.customer.SubaccountID), arg(shardOf(w.customer.ID)), arg(d.total), arg(d.new), arg(d.active),
-			arg(d.blocked), arg(d.identity), arg(d.deleted), arg(d.wallet), arg(d.bonus))
+// walletWritePostgresSQL writes a whole batch in one statement of
+// data-modifying CTEs over arrays, one array per column: one round trip,
+// and one prepared statement whatever the batch holds.
+const walletWritePostgresSQL = `WITH upd AS (
+	UPDATE customers c SET wallet_balance = v.wallet, bonus_balance = v.bonus, updated_at = v.at
+	FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS v(id, wallet, bonus, at) WHERE c.id = v.id
+), led AS (
+	INSERT INTO ledger_entries (id, subaccount_id, customer_id, kind, bucket, amount, wallet_after, bonus_after, note,
+		actor, actor_id, idempotency_key, cause_type, cause_id, created_at)
+	SELECT id, sub, cust, kind, bucket, amount, wallet, bonus, note, actor, actor_id, NULLIF(key, ''), cause_type,
+		cause_id, at
+	FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[],
+		$12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[])
+		AS e(id, sub, cust, kind, bucket, amount, wallet, bonus, note, actor, actor_id, key, cause_type, cause_id, at)
+), ntf AS (
+	INSERT INTO notifications (id, subaccount_id, customer_id, type, title, message, status, created_at)
+	SELECT id, sub, cust, $20, $21, $22, 'pending', at
+	FROM unnest($23::text[], $24::text[], $25::text[], $26::bigint[]) AS n(id, sub, cust, at)
+), aud AS (
+	INSERT INTO audit_entries (` + auditColumns + `)
+	SELECT id, sub, actor_id, actor, action, target_type, target_id, NULLIF(before, '')::jsonb, NULLIF(after, '')::jsonb,
+		note, request_id, at
+	FROM unnest($27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[], $33::text[],
+		$34::text[], $35::text[], $36::text[], $37::text[], $38::bigint[])
+		AS a(id, sub, actor_id, actor, action, target_type, target_id, before, after, note, request_id, at)
+), st AS (
+	INSERT INTO customer_stats (subaccount_id, shard, total, new, active, blocked, identity_required, deleted,
+		wallet_value, bonus_total)
+	SELECT * FROM unnest($39::text[], $40::int[], $41::bigint[], $42::bigint[], $43::bigint[], $44::bigint[],
+		$45::bigint[], $46::bigint[], $47::bigint[], $48::bigint[])
+	ON CONFLICT (subaccount_id, shard) DO UPDATE SET total = customer_stats.total + excluded.total,
+		new = customer_stats.new + excluded.new, active = customer_stats.active + excluded.active,
+		blocked = customer_stats.blocked + excluded.blocked,
+		identity_required = customer_stats.identity_required + excluded.identity_required,
+		deleted = customer_stats.deleted + excluded.deleted,
+		wallet_value = customer_stats.wallet_value + excluded.wallet_value,
+		bonus_total = customer_stats.bonus_total + excluded.bonus_total
+) SELECT 1`
+
+func (s *Store) walletWritePostgres(ctx context.Context, tx *sql.Tx, w *walletWrites, shard int) error {
+	var customers, entries, notify, audits, counters [][]any
+	for _, c := range w.customers {
+		customers = append(customers, []any{c.ID, c.WalletBalance, c.BonusBalance, ts(c.UpdatedAt)})
 	}
-	if w.notify {
-		c := w.customer
-		fmt.Fprintf(&b, `, ntf AS (INSERT INTO notifications (id, subaccount_id, customer_id, type, title, message, status,
-			created_at) VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s))`, arg(ids.New("ntf")), arg(c.SubaccountID),
-			arg(c.ID), arg(domain.NotificationBalanceNegative), arg(negativeTitle), arg(negativeMessage), arg(ts(now())))
+	for _, e := range w.entries {
+		entries = append(entries, []any{e.ID, e.SubaccountID, e.CustomerID, string(e.Kind), e.Bucket, e.Amount,
+			e.WalletBalanceAfter, e.BonusBalanceAfter, e.Note, e.Actor, e.ActorID, e.IdempotencyKey, e.CauseType,
+			e.CauseID, ts(e.CreatedAt)})
 	}
-	if w.audit != nil {
-		ph := make([]string, len(w.audit))
-		for i, v := range w.audit {
-			ph[i] = arg(v)
+	for _, e := range w.notify {
+		notify = append(notify, []any{ids.New("ntf"), e.SubaccountID, e.CustomerID, ts(e.CreatedAt)})
+	}
+	for _, vals := range w.audits {
+		audits = append(audits, vals)
+	}
+	for _, sub := range slices.Sorted(maps.Keys(w.stats)) {
+		if d := w.stats[sub]; d != (stats{}) {
+			counters = append(counters, []any{sub, int64(shard), d.total, d.new, d.active, d.blocked, d.identity,
+				d.deleted, d.wallet, d.bonus})
 		}
-		b.WriteString(`, aud AS (INSERT INTO audit_entries (` + auditColumns + `) VALUES (` + strings.Join(ph, ", ") + `))`)
 	}
-	b.WriteString(` SELECT 1`)
-	_, err := tx.ExecContext(ctx, b.String(), args...)
+	var args []any
+	args = append(args, arrays("tiii", customers)...)
+	args = append(args, arrays("tttttiiitttttti", entries)...)
+	args = append(args, domain.NotificationBalanceNegative, negativeTitle, negativeMessage)
+	args = append(args, arrays("ttti", notify)...)
+	args = append(args, arrays("ttttttttttti", audits)...)
+	args = append(args, arrays("tiiiiiiiii", counters)...)
+	_, err := tx.ExecContext(ctx, walletWritePostgresSQL, args...)
 	return err
 }
 
-// renumber shifts the $n placeholders of a statement down by k.
-func renumber(q string, k int) string {
-	var b strings.Builder
-	for i := 0; i < len(q); i++ {
-		if q[i] != '$' {
-			b.WriteByte(q[i])
-			continue
+// arrays turns rows into one array per column, as unnest takes them: a
+// []string for each t in kinds and an []int64 for each i, so that an empty
+// batch still sends arrays of the right types. A NULL text becomes "",
+// which the statement turns back into NULL where a column may hold one.
+func arrays(kinds string, rows [][]any) []any {
+	out := make([]any, len(kinds))
+	for i, k := range kinds {
+		if k == 't' {
+			col := make([]string, 0, len(rows))
+			for _, r := range rows {
+				v, _ := r[i].(string)
+				col = append(col, v)
+			}
+			out[i] = col
+		} else {
+			col := make([]int64, 0, len(rows))
+			for _, r := range rows {
+				col = append(col, r[i].(int64))
+			}
+			out[i] = col
 		}
-		j := i + 1
-		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
-			j++
-		}
-		n, _ := strconv.Atoi(q[i+1 : j])
-		fmt.Fprintf(&b, "$%d", n-k)
-		i = j - 1
 	}
-	return b.String()
+	return out
 }
 
 const (
