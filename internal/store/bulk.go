@@ -65,6 +65,10 @@ func (s *Store) CustomerResolve(ctx context.Context, subaccountID string, refs [
 	return out, nil
 }
 
+// batchRowsPerInsert is how many rows of a batch one INSERT stores: eight
+// arguments each, well under both engines' limits.
+const batchRowsPerInsert = 1000
+
 // BatchCreate stores a previewed batch with its rows.
 func (s *Store) BatchCreate(ctx context.Context, a domain.Actor, b *domain.WalletBatch, rows []domain.BatchRow) error {
 	b.CreatedAt = now()
@@ -75,14 +79,19 @@ func (s *Store) BatchCreate(ctx context.Context, a domain.Actor, b *domain.Walle
 			ts(b.CreatedAt)); err != nil {
 			return translate(err, "batch")
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO wallet_batch_rows (batch_id, line, customer_ref, customer_id,
-			amount, note, status, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, r := range rows {
-			if _, err := stmt.ExecContext(ctx, b.ID, r.Line, r.CustomerRef, r.CustomerID, r.Amount, r.Note, r.Status, r.Error); err != nil {
+		// Many rows a statement: on PostgreSQL each statement is a round
+		// trip, and a file has a hundred thousand rows.
+		for start := 0; start < len(rows); start += batchRowsPerInsert {
+			chunk := rows[start:min(start+batchRowsPerInsert, len(rows))]
+			values := make([]string, len(chunk))
+			args := make([]any, 0, 8*len(chunk))
+			for i, r := range chunk {
+				n := len(args)
+				values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+				args = append(args, b.ID, r.Line, r.CustomerRef, r.CustomerID, r.Amount, r.Note, r.Status, r.Error)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_batch_rows (batch_id, line, customer_ref, customer_id,
+				amount, note, status, error) VALUES `+strings.Join(values, ", "), args...); err != nil {
 				return err
 			}
 		}
