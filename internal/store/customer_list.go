@@ -253,6 +253,8 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		} else {
 			page.Data, err = walk("")
 		}
+	case s.engine == Postgres && !m.short:
+		page.Data, page.Total, err = s.searchPostgres(ctx, q, f, col, desc, cur, after, walk, limit)
 	case m.fts != "" && col == "name_key" && len(q.filters) == 1:
 		page.Data, page.Total, err = s.searchByName(ctx, q, m, walkable, cur, desc, limit)
 	default:
@@ -622,7 +624,6 @@ func (s *Store) listRow(ctx context.Context, q *listQuery, sqlText string) *sql.
 }
 
 var placeholder = regexp.MustCompile(`\$\d+`)
-
 
 // bind returns a statement of the list with its placeholders numbered from
 // $1 in the order they appear, and the arguments they stand for: the

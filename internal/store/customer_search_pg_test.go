@@ -1,0 +1,231 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mobidesk/mobidesk/internal/domain"
+	"github.com/mobidesk/mobidesk/internal/ids"
+)
+
+// Small zones, and few estimated matches for a lookup in one pass, so that
+// the searches of the tests in this package, with their few hundred
+// customers, take every way of PostgreSQL's search.
+func init() {
+	pgZoneRows, pgRareBelow, earlyWalk, sortAtMost = 16, 25, 40, 3
+}
+
+// TestPostgresSearchWaysEqualAScan compares PostgreSQL's search pages and
+// totals with a scan of every customer, with each way of finding them
+// forced in turn, and a cap small enough that the zoned counts stop early,
+// walk on, and count on. The customers are loaded in name order, then
+// created, renamed, blocked and deleted one by one, so that zones hold rows
+// out of order too.
+func TestPostgresSearchWaysEqualAScan(t *testing.T) {
+	dsn := postgresForTest(t)
+	c := t.Context()
+	s, err := Open(c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	admin := domain.Actor{Principal: &domain.Principal{OperatorID: "op_admin",
+		Grants: []domain.Grant{{Role: domain.RoleSuperAdmin}}}}
+	var subs []*domain.Subaccount
+	for _, slug := range []string{"berlin", "munich"} {
+		sa := &domain.Subaccount{Slug: slug, Name: "Fleet " + slug, Currency: "EUR", Timezone: "Europe/Berlin",
+			Country: "DE", MinRideBalance: 50, UnlockFee: 100, PricePerMinute: 25, RiskThreshold: 70}
+		sa.Normalize()
+		if err := s.SubaccountCreate(c, admin, sa); err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, sa)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	first := []string{"Anna", "Anna", "Anna", "Lukas", "Lukas", "Maria", "Marie", "Paul", "Zoe", "Émile", "Ben"}
+	last := []string{"Weber", "Schmidt", "Annaberg", "Müller", "Lukasik", "Paulsen", "Bauer", "Zander"}
+	person := func(i int) *domain.Customer {
+		name := first[rng.IntN(len(first))] + " " + last[rng.IntN(len(last))]
+		return &domain.Customer{Name: name, Email: fmt.Sprintf("%s.%d@%s", strings.ToLower(strings.Fields(name)[1]), i,
+			[]string{"gmx.de", "web.de", "mail.example"}[rng.IntN(3)]),
+			Phone: fmt.Sprintf("+4917%08d", rng.IntN(100000000)), Region: []string{"Mitte", "Pankow"}[rng.IntN(2)],
+			JoinedAt: time.Now().Add(-time.Duration(i) * time.Hour)}
+	}
+	var batch []*domain.Customer
+	for i := range 400 {
+		batch = append(batch, person(i))
+	}
+	if err := s.CustomerLoad(c, admin, subs[0], batch); err != nil {
+		t.Fatal(err)
+	}
+	batch = nil
+	for i := range 60 {
+		batch = append(batch, person(1000+i))
+	}
+	if err := s.CustomerLoad(c, admin, subs[1], batch); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		p := person(2000 + i)
+		cu, err := s.CustomerCreate(c, admin, subs[i%2], domain.CustomerCreate{Name: p.Name, Email: p.Email,
+			Phone: p.Phone}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.CustomerChange(c, admin, cu.ID, "customer.edit", func(cu *domain.Customer) error {
+			switch i % 4 {
+			case 0:
+				cu.Name = "Aaron " + cu.Name
+			case 1:
+				return cu.Block("test", time.Now())
+			case 2:
+				return cu.SoftDelete(cu.Email, time.Now())
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := map[string][]*domain.Customer{}
+	rows, err := s.r.QueryContext(c, `SELECT id FROM customers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		cu, err := s.CustomerGet(c, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all[cu.SubaccountID] = append(all[cu.SubaccountID], cu)
+	}
+	rows.Close()
+
+	defer func(cap, rare int) { pgCap, pgRareBelow = cap, rare }(pgCap, pgRareBelow)
+	terms := []string{"anna", "lukas", "luka", "paul", "mari", "weber", "+4917", "gmx.de", "zoe", "émile", "nobody",
+		"anna web", "mü"}
+	for _, way := range []struct {
+		name      string
+		rareBelow int
+		cap       int
+	}{{"one pass", 1 << 30, capped}, {"zones", 0, capped}, {"zones to a small cap", 0, 9},
+		{"zones to a larger cap", 0, 40}, {"one pass to a small cap", 1 << 30, 9}} {
+		pgRareBelow, pgCap = way.rareBelow, way.cap
+		for _, sa := range subs {
+			for _, term := range terms {
+				for _, tab := range []string{"all", "blocked", "deleted"} {
+					for _, sort := range []string{"name", "-name", "joined"} {
+						checkSearch(t, s, way.name, all[sa.ID], domain.CustomerFilter{SubaccountID: sa.ID, Q: term,
+							Status: tab, Sort: sort, Limit: 7})
+					}
+				}
+				checkSearch(t, s, way.name, all[sa.ID], domain.CustomerFilter{SubaccountID: sa.ID, Q: term,
+					Status: "all", Region: "Pankow", Sort: "-name", Limit: 7})
+			}
+		}
+	}
+}
+
+// checkSearch pages through a search and compares it with a scan of all.
+func checkSearch(t *testing.T, s *Store, way string, all []*domain.Customer, f domain.CustomerFilter) {
+	t.Helper()
+	term := domain.SearchTerm(f.Q)
+	var want []*domain.Customer
+	for _, cu := range all {
+		inTab := cu.Status != domain.StatusDeleted
+		if f.Status != "all" {
+			inTab = string(cu.Status) == f.Status
+		}
+		if inTab && strings.Contains(cu.SearchText(), term) && (f.Region == "" || cu.Region == f.Region) {
+			want = append(want, cu)
+		}
+	}
+	key := func(cu *domain.Customer) string {
+		if f.Sort == "joined" {
+			return fmt.Sprintf("%020d\x00%s", cu.JoinedAt.UnixMicro(), cu.ID)
+		}
+		return strings.ToLower(cu.Name) + "\x00" + cu.ID
+	}
+	slices.SortFunc(want, func(a, b *domain.Customer) int { return cmp.Compare(key(a), key(b)) })
+	if f.Sort == "-name" {
+		slices.Reverse(want)
+	}
+	var got []string
+	for pages := 0; ; pages++ {
+		page, err := s.CustomerList(context.Background(), f)
+		if err != nil {
+			t.Fatalf("%s: %q %s %s: %v", way, term, f.Status, f.Sort, err)
+		}
+		if n := len(want); n < pgCap && page.Total != n || n >= pgCap && page.Total < min(pgCap, capped-1) {
+			t.Fatalf("%s: %q %s %s: total %d, want %d (cap %d)", way, term, f.Status, f.Sort, page.Total, n, pgCap)
+		}
+		for _, cu := range page.Data {
+			got = append(got, cu.ID)
+		}
+		if page.NextCursor == "" || pages > len(want) {
+			break
+		}
+		f.Cursor = page.NextCursor
+	}
+	wantIDs := make([]string, len(want))
+	for i, cu := range want {
+		wantIDs[i] = cu.ID
+	}
+	if !slices.Equal(got, wantIDs) {
+		t.Fatalf("%s: %q %s %s: pages hold\n%v\nwant\n%v", way, term, f.Status, f.Sort, got, wantIDs)
+	}
+}
+
+// postgresForTest returns the DSN of a fresh PostgreSQL database, as
+// testdb does for the other tests (which this package's own tests cannot
+// import), or skips the test when no server answers.
+func postgresForTest(t *testing.T) string {
+	t.Helper()
+	admin := os.Getenv("MOBIDESK_TEST_PG")
+	if admin == "" || admin == "1" || admin == "true" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn, err := net.DialTimeout("tcp", u.Host, time.Second); err != nil {
+		if os.Getenv("MOBIDESK_TEST_PG") != "" {
+			t.Fatalf("MOBIDESK_TEST_PG is set but %s does not answer: %v", u.Host, err)
+		}
+		t.Skip("PostgreSQL does not answer at " + u.Host)
+	} else {
+		conn.Close()
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	name := strings.ReplaceAll(ids.New("mobidesk_test"), "-", "_")
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", admin); err == nil {
+			db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			db.Close()
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
