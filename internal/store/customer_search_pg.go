@@ -93,7 +93,7 @@ type pgSearch struct {
 // customers c added.
 func (s *Store) searchPostgres(ctx context.Context, q *listQuery, f domain.CustomerFilter, col string, desc bool,
 	cur *cursorArgs, after string, walk func(string) ([]*domain.Customer, error), limit int) ([]*domain.Customer, int, error) {
-	p := s.pgSearch(ctx, q, domain.SearchTerm(f.Q), f.Status, desc, limit+1)
+	p := s.newPGSearch(ctx, q, domain.SearchTerm(f.Q), f.Status, desc, limit+1)
 	var err error
 	if p.conn, err = s.searchConn(ctx); err != nil {
 		return nil, 0, err
@@ -105,9 +105,9 @@ func (s *Store) searchPostgres(ctx context.Context, q *listQuery, f domain.Custo
 	return p.other(ctx, col, after, walk, limit+1)
 }
 
-// pgSearch builds the search of term in the subaccount and tab of q (tab
+// newPGSearch builds the search of term in the subaccount and tab of q (tab
 // names it); need is the page's rows.
-func (s *Store) pgSearch(ctx context.Context, q *listQuery, term, tab string, desc bool, need int) *pgSearch {
+func (s *Store) newPGSearch(ctx context.Context, q *listQuery, term, tab string, desc bool, need int) *pgSearch {
 	sample := s.searchSample(ctx, q.args[0].(string))
 	p := &pgSearch{s: s, q: q, desc: desc, dir: "ASC", matches: sample.estimate(term, tab),
 		shares: sample.parityShares(term), denseStart: sample.denseStart(term, desc, need)}

@@ -20,14 +20,19 @@
 -- (CustomerLoader) cuts the zones again with customer_search_rebuild.
 --
 -- The trigram index on customers goes: every wallet update wrote to it.
+--
+-- The table is vacuumed once built, which a transaction cannot do: the
+-- statements run one by one, each able to run again should one fail.
+
+-- +goose NO TRANSACTION
 
 -- +goose Up
-CREATE TABLE customer_search_codes (
+CREATE TABLE IF NOT EXISTS customer_search_codes (
     subaccount_id TEXT PRIMARY KEY REFERENCES subaccounts(id),
     code          INTEGER GENERATED ALWAYS AS IDENTITY UNIQUE
 );
 
-CREATE TABLE customer_search_zones (
+CREATE TABLE IF NOT EXISTS customer_search_zones (
     zone      BIGINT PRIMARY KEY, -- code << 16 | place in name order
     first_key TEXT COLLATE "C" NOT NULL,
     first_id  TEXT NOT NULL
@@ -35,7 +40,7 @@ CREATE TABLE customer_search_zones (
 
 -- fillfactor leaves room on each page, so that a status change (the tab)
 -- stays on its page, in name order, without touching the indexes.
-CREATE TABLE customer_search (
+CREATE TABLE IF NOT EXISTS customer_search (
     seq      BIGINT NOT NULL, -- customers.seq
     code     INTEGER NOT NULL,
     zone     BIGINT NOT NULL,
@@ -47,7 +52,7 @@ CREATE TABLE customer_search (
 
 -- The zone of a customer of code c named k with id i.
 -- +goose StatementBegin
-CREATE FUNCTION customer_search_zone(c INTEGER, k TEXT, i TEXT) RETURNS BIGINT LANGUAGE sql STABLE AS $$
+CREATE OR REPLACE FUNCTION customer_search_zone(c INTEGER, k TEXT, i TEXT) RETURNS BIGINT LANGUAGE sql STABLE AS $$
     SELECT zone FROM customer_search_zones
     WHERE zone >= c::bigint << 16 AND zone < (c::bigint + 1) << 16
         AND (first_key, first_id) <= (k COLLATE "C", i)
@@ -57,7 +62,7 @@ $$;
 
 -- Keeps customer_search in step with customers, row by row.
 -- +goose StatementBegin
-CREATE FUNCTION customer_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION customer_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     c INTEGER;
 BEGIN
@@ -86,13 +91,13 @@ END
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER customer_search_insert AFTER INSERT ON customers
+CREATE OR REPLACE TRIGGER customer_search_insert AFTER INSERT ON customers
     FOR EACH ROW EXECUTE FUNCTION customer_search_sync();
-CREATE TRIGGER customer_search_update AFTER UPDATE OF subaccount_id, name_key, id, status, search ON customers
+CREATE OR REPLACE TRIGGER customer_search_update AFTER UPDATE OF subaccount_id, name_key, id, status, search ON customers
     FOR EACH ROW WHEN (OLD.subaccount_id IS DISTINCT FROM NEW.subaccount_id OR OLD.name_key IS DISTINCT FROM NEW.name_key
         OR OLD.id IS DISTINCT FROM NEW.id OR OLD.status IS DISTINCT FROM NEW.status OR OLD.search IS DISTINCT FROM NEW.search)
     EXECUTE FUNCTION customer_search_sync();
-CREATE TRIGGER customer_search_delete AFTER DELETE ON customers
+CREATE OR REPLACE TRIGGER customer_search_delete AFTER DELETE ON customers
     FOR EACH ROW EXECUTE FUNCTION customer_search_sync();
 
 -- Fills customer_search from customers again, in name order, with zones of
@@ -100,7 +105,7 @@ CREATE TRIGGER customer_search_delete AFTER DELETE ON customers
 -- do row by row, in one pass. It runs in the caller's transaction and locks
 -- customer_search until the end of it.
 -- +goose StatementBegin
-CREATE FUNCTION customer_search_rebuild(zone_rows INTEGER) RETURNS void LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION customer_search_rebuild(zone_rows INTEGER) RETURNS void LANGUAGE plpgsql
 SET maintenance_work_mem = '256MB' SET work_mem = '256MB' AS $$
 BEGIN
     DROP INDEX IF EXISTS customer_search_trgm;
@@ -147,16 +152,17 @@ $$;
 -- +goose StatementEnd
 
 SELECT customer_search_rebuild(32768);
-DROP INDEX customers_search;
+DROP INDEX IF EXISTS customers_search;
+VACUUM (ANALYZE) customer_search;
 
 -- +goose Down
-CREATE INDEX customers_search ON customers USING gin (subaccount_id, search gin_trgm_ops);
-DROP TRIGGER customer_search_delete ON customers;
-DROP TRIGGER customer_search_update ON customers;
-DROP TRIGGER customer_search_insert ON customers;
-DROP FUNCTION customer_search_rebuild(INTEGER);
-DROP FUNCTION customer_search_sync();
-DROP FUNCTION customer_search_zone(INTEGER, TEXT, TEXT);
-DROP TABLE customer_search;
-DROP TABLE customer_search_zones;
-DROP TABLE customer_search_codes;
+CREATE INDEX IF NOT EXISTS customers_search ON customers USING gin (subaccount_id, search gin_trgm_ops);
+DROP TRIGGER IF EXISTS customer_search_delete ON customers;
+DROP TRIGGER IF EXISTS customer_search_update ON customers;
+DROP TRIGGER IF EXISTS customer_search_insert ON customers;
+DROP FUNCTION IF EXISTS customer_search_rebuild(INTEGER);
+DROP FUNCTION IF EXISTS customer_search_sync();
+DROP FUNCTION IF EXISTS customer_search_zone(INTEGER, TEXT, TEXT);
+DROP TABLE IF EXISTS customer_search;
+DROP TABLE IF EXISTS customer_search_zones;
+DROP TABLE IF EXISTS customer_search_codes;
