@@ -429,24 +429,39 @@ func (s *Store) shortPage(ctx context.Context, q *listQuery, m *match, walkable 
 		}
 		arms = append(arms, fmt.Sprintf(`SELECT seq, k, i FROM (%s LIMIT %s) a%d`, arm, n, i))
 	}
-	rows, err := s.listSelect(ctx, q, `SELECT seq FROM (`+strings.Join(arms, " UNION ALL ")+`) u
-		ORDER BY k `+dir+`, i `+dir+` LIMIT `+n)
+	seqs, err := scanInts(s.listSelect(ctx, q, `SELECT seq FROM (`+strings.Join(arms, " UNION ALL ")+`) u
+		ORDER BY k `+dir+`, i `+dir+` LIMIT `+n))
+	if err != nil {
+		return nil, err
+	}
+	return s.rowsBySeq(ctx, q, decimals(seqs), col, dir)
+}
+
+// scanInts reads a result of one integer column, such as seqs or search
+// index keys, and closes it.
+func scanInts(rows *sql.Rows, err error) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var seqs []string
+	var out []int64
 	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq); err != nil {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
 			return nil, err
 		}
-		seqs = append(seqs, strconv.FormatInt(seq, 10))
+		out = append(out, n)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return out, rows.Err()
+}
+
+// decimals spells integers for an IN list.
+func decimals(ns []int64) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.FormatInt(n, 10)
 	}
-	return s.rowsBySeq(ctx, q, seqs, col, dir)
+	return out
 }
 
 // plusSQLite is the unary + that keeps SQLite from using an index for a

@@ -165,20 +165,7 @@ func (b *bucketSearch) from() string {
 }
 
 func (b *bucketSearch) keys(ctx context.Context, sqlText string) ([]int64, error) {
-	rows, err := b.s.listSelect(ctx, b.q, sqlText)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []int64
-	for rows.Next() {
-		var k int64
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return scanInts(b.s.listSelect(ctx, b.q, sqlText))
 }
 
 // sorted returns the seqs of the customers of keys, past the cursor if
@@ -187,21 +174,17 @@ func (b *bucketSearch) sorted(ctx context.Context, keys []int64, cur *cursorArgs
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	seqs := make([]string, len(keys))
+	seqs := make([]int64, len(keys))
 	for i, k := range keys {
-		seqs[i] = strconv.FormatInt(k&searchSeqMask, 10)
+		seqs[i] = k & searchSeqMask
 	}
-	return b.seqs(ctx, `SELECT c.seq FROM customers c WHERE c.seq IN (`+strings.Join(seqs, ", ")+`)`+b.after(cur)+`
+	return b.seqs(ctx, `SELECT c.seq FROM customers c WHERE c.seq IN (`+strings.Join(decimals(seqs), ", ")+`)`+b.after(cur)+`
 		ORDER BY +c.name_key `+b.dir()+`, c.id `+b.dir()+` LIMIT `+strconv.Itoa(n))
 }
 
 func (b *bucketSearch) seqs(ctx context.Context, sqlText string) ([]string, error) {
 	keys, err := b.keys(ctx, sqlText)
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = strconv.FormatInt(k, 10)
-	}
-	return out, err
+	return decimals(keys), err
 }
 
 // inBucket returns the seqs of the first n matches of one bucket, past the

@@ -634,20 +634,8 @@ func (p *pgSearch) walkBound(q *listQuery, zone, last int64) string {
 // seqs runs a statement that answers seqs.
 func (p *pgSearch) seqs(ctx context.Context, c *sql.Conn, q *listQuery, sqlText string) ([]string, error) {
 	text, args := p.s.bind(q, sqlText)
-	rows, err := c.QueryContext(ctx, text, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var seqs []string
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq); err != nil {
-			return nil, err
-		}
-		seqs = append(seqs, strconv.FormatInt(seq, 10))
-	}
-	return seqs, rows.Err()
+	seqs, err := scanInts(c.QueryContext(ctx, text, args...))
+	return decimals(seqs), err
 }
 
 // other finds a page of a search in another order, or with filters beside
