@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -20,6 +21,7 @@ func cmdBench(ctx context.Context, args []string, env *Env) error {
 	seed := fs.Uint64("seed", demo.DefaultSeed, "seed of the queries and of any customers loaded")
 	slow := fs.Duration("slow", 0, "log every operation that takes at least this long, such as 20ms")
 	only := fs.String("only", "", "run only these workloads, comma-separated, such as search,wallet_ops")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured workloads to this file, for go tool pprof")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +40,17 @@ func cmdBench(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer closeApp()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := bench.Run(ctx, a, bench.Options{Customers: *customers, Queries: *queries, Seed: *seed, Log: env.Stderr,
 		Slow: *slow, Only: names})
 	if err != nil {
