@@ -11,3 +11,20 @@ func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) (int
 	}
 	return res.RowsAffected()
 }
+
+// WriterSynchronousForTest reads the synchronous setting of the SQLite
+// writer's connection, as a write outside the grouped writer would commit
+// with it.
+func (s *Store) WriterSynchronousForTest(ctx context.Context) (int, error) {
+	var n int
+	err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&n)
+	return n, err
+}
+
+// MoveWALForTest points the grouped writer's fsync at another path, so
+// that a test can make it fail, and returns the path it used.
+func (s *Store) MoveWALForTest(path string) string {
+	old := s.group.wal.path
+	s.group.wal.path = path
+	return old
+}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +37,20 @@ type groupCommit struct {
 	// writer finish a checkpoint.
 	ckpt    *sql.DB
 	restart atomic.Bool
+
+	// SQLite only: the WAL, whose fsync makes durable every batch
+	// committed before it, and the committed batches waiting for it (see
+	// syncs).
+	wal      *walFile
+	synced   chan committed
+	syncDone chan struct{}
+}
+
+// committed is a batch that has committed but may not be durable yet, and
+// what to answer its requests once it is.
+type committed struct {
+	batch   []*groupReq
+	results []error
 }
 
 type groupReq struct {
@@ -51,9 +67,10 @@ const maxGroup = 256
 // PostgreSQL: while one waits for its commit, the others work.
 const postgresWalletWorkers = 2
 
-// newGroupCommit starts workers. ckpt, on SQLite, is a connection for
-// checkpoints of the WAL, which then run beside the writer.
-func newGroupCommit(s *Store, workers int, ckpt *sql.DB) *groupCommit {
+// newGroupCommit starts workers. On SQLite, ckpt is a connection for
+// checkpoints of the WAL, which then run beside the writer, and walPath
+// names the WAL, which the syncer makes durable.
+func newGroupCommit(s *Store, workers int, ckpt *sql.DB, walPath string) *groupCommit {
 	g := &groupCommit{s: s, reqs: make(chan *groupReq, maxGroup), quit: make(chan struct{}), ckpt: ckpt}
 	for worker := range workers {
 		g.done.Add(1)
@@ -62,6 +79,11 @@ func newGroupCommit(s *Store, workers int, ckpt *sql.DB) *groupCommit {
 	if ckpt != nil {
 		g.done.Add(1)
 		go g.checkpoints()
+	}
+	if walPath != "" {
+		g.wal = &walFile{path: walPath}
+		g.synced, g.syncDone = make(chan committed, maxGroup), make(chan struct{})
+		go g.syncs()
 	}
 	return g
 }
@@ -136,12 +158,95 @@ func (g *groupCommit) commit(batch []*groupReq, worker int) {
 		slog.Warn("wallet batch refused by the database; retrying its operations one by one", "err", err)
 		results, err = g.attempt(batch, worker, true)
 	}
+	if err == nil && g.wal != nil {
+		g.synced <- committed{batch, results}
+		return
+	}
+	answer(batch, results, err)
+}
+
+// answer tells each request of a batch its outcome: its own result, or err
+// when that is every request's.
+func answer(batch []*groupReq, results []error, err error) {
 	for i, r := range batch {
 		if err != nil {
 			r.res <- err
 		} else {
 			r.res <- results[i]
 		}
+	}
+}
+
+// SQLite's synchronous=FULL would fsync the WAL inside every commit, and
+// the writer would wait for the disk before it could start the next batch.
+// The writer's batches commit with synchronous=NORMAL instead, which
+// writes the WAL without the fsync, and syncs fsyncs the WAL itself before
+// answering: one fsync covers every batch committed before it, and the
+// writer works on the next batch meanwhile. No request is answered before
+// its batch is on disk, so an acknowledged write survives power loss as
+// with FULL; NORMAL keeps the database itself safe from corruption.
+// Readers may see a batch a millisecond or two before it is durable.
+
+// syncs answers committed batches once an fsync of the WAL has made them
+// durable.
+func (g *groupCommit) syncs() {
+	defer close(g.syncDone)
+	for c := range g.synced {
+		waiting := []committed{c}
+	more:
+		for {
+			select {
+			case c, ok := <-g.synced:
+				if !ok {
+					break more
+				}
+				waiting = append(waiting, c)
+			default:
+				break more
+			}
+		}
+		err := g.wal.sync()
+		if err != nil {
+			slog.Error("sqlite: fsync of the WAL failed; committed writes may not be durable", "err", err)
+			err = fmt.Errorf("store: make durable: %w", err)
+		}
+		for _, c := range waiting {
+			answer(c.batch, c.results, err)
+		}
+	}
+}
+
+// walFile is SQLite's WAL, opened for fsync.
+type walFile struct {
+	path string
+	f    *os.File
+}
+
+// sync makes the WAL's contents durable. SQLite deletes the WAL only when
+// its last connection closes, which the writer's held connection prevents;
+// should it be a new file all the same, the new one is synced.
+func (w *walFile) sync() error {
+	at, err := os.Stat(w.path)
+	if err != nil {
+		return err
+	}
+	if w.f != nil {
+		if open, err := w.f.Stat(); err != nil || !os.SameFile(open, at) {
+			w.f.Close()
+			w.f = nil
+		}
+	}
+	if w.f == nil {
+		if w.f, err = os.Open(w.path); err != nil {
+			return err
+		}
+	}
+	return w.f.Sync()
+}
+
+func (w *walFile) close() {
+	if w.f != nil {
+		w.f.Close()
 	}
 }
 
@@ -153,7 +258,16 @@ var errWalletBatch = errors.New("wallet batch failed")
 // operation runs in a savepoint of its own instead of all in one go.
 func (g *groupCommit) attempt(batch []*groupReq, worker int, alone bool) ([]error, error) {
 	ctx := context.Background()
-	tx, err := g.s.w.BeginTx(ctx, nil)
+	begin := g.s.w.BeginTx
+	if g.wal != nil {
+		conn, err := g.lazyConn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer conn.Close()
+		begin = conn.BeginTx
+	}
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
@@ -195,6 +309,34 @@ func (g *groupCommit) attempt(batch []*groupReq, worker int, alone bool) ([]erro
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	return results, nil
+}
+
+// lazyConn takes the SQLite writer's connection and makes its commits
+// skip the fsync, which syncs does instead, until the connection is
+// returned: other writers on it, which answer as soon as they commit, keep
+// synchronous=FULL.
+func (g *groupCommit) lazyConn(ctx context.Context) (*lazyConn, error) {
+	conn, err := g.s.w.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("writer: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("writer: %w", err)
+	}
+	return &lazyConn{conn}, nil
+}
+
+type lazyConn struct{ *sql.Conn }
+
+// Close restores synchronous=FULL and returns the connection, or discards
+// it if it cannot be restored.
+func (c *lazyConn) Close() error {
+	if _, err := c.ExecContext(context.Background(), "PRAGMA synchronous = FULL"); err != nil {
+		slog.Error("sqlite writer: restoring synchronous=FULL failed; closing the connection", "err", err)
+		c.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return c.Conn.Close()
 }
 
 // savepointError is a savepoint that could not be taken, rolled back or
@@ -293,6 +435,11 @@ func (g *groupCommit) finishCheckpoint() {
 func (g *groupCommit) close() {
 	close(g.quit)
 	g.done.Wait()
+	if g.wal != nil {
+		close(g.synced)
+		<-g.syncDone
+		g.wal.close()
+	}
 	if g.ckpt != nil {
 		g.ckpt.Close()
 	}

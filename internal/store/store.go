@@ -89,7 +89,7 @@ func open(dsn string) (*Store, error) {
 		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s := &Store{engine: Postgres, w: db, r: db, dsn: dsn}
-		s.group = newGroupCommit(s, postgresWalletWorkers, nil)
+		s.group = newGroupCommit(s, postgresWalletWorkers, nil, "")
 		return s, nil
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), dsn)
@@ -151,7 +151,7 @@ func openSQLite(path, dsn string) (*Store, error) {
 	}
 	ckpt.SetMaxOpenConns(1)
 	s := &Store{engine: SQLite, w: w, r: r, dsn: dsn}
-	s.group = newGroupCommit(s, 1, ckpt)
+	s.group = newGroupCommit(s, 1, ckpt, path+"-wal")
 	return s, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -379,4 +380,28 @@ func TestWalletBatchesChunksAndEditsRunTogether(t *testing.T) {
 		}
 		checkBooks(t, s, sa)
 	})
+}
+
+// On SQLite the grouped writer commits without fsync and fsyncs the WAL
+// itself before it answers: an operation whose fsync fails is not
+// acknowledged, and writes that do not go through it stay synchronous=FULL.
+func TestGroupedWriterAnswersAfterFsync(t *testing.T) {
+	s := testdb.Open(t, store.SQLite)
+	sa := createSubaccount(t, s, "fsync")
+	c := createCustomer(t, s, sa, "Fsync Fan")
+
+	_, _, err := s.WalletApply(ctx(t), admin, walletOp(c.ID, domain.KindCredit, 100))
+	must(t, err)
+	if n, err := s.WriterSynchronousForTest(ctx(t)); err != nil || n != 2 {
+		t.Fatalf("writer synchronous = %d (%v) after a grouped batch, want 2 (FULL)", n, err)
+	}
+
+	wal := s.MoveWALForTest(t.TempDir() + "/missing-wal")
+	_, _, err = s.WalletApply(ctx(t), admin, walletOp(c.ID, domain.KindCredit, 100))
+	s.MoveWALForTest(wal)
+	if err == nil || !strings.Contains(err.Error(), "durable") {
+		t.Fatalf("credit whose fsync failed answered %v, want an error saying it may not be durable", err)
+	}
+	_, _, err = s.WalletApply(ctx(t), admin, walletOp(c.ID, domain.KindCredit, 100))
+	must(t, err)
 }
