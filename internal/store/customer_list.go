@@ -113,7 +113,14 @@ func (q *listQuery) ftsMatches(m *match) string {
 }
 
 // filter is a condition on one column, "c.<col> <test>".
-type filter struct{ col, test string }
+type filter struct {
+	col, test string
+	// byCursor: a bound of the sort column on the side of the page's cursor,
+	// which the cursor implies. Walking with both bounds and the cursor on
+	// one column, SQLite's planner skip-scans the index and sorts the whole
+	// range (200 ms at 1M customers); a walk leaves this one to the cursor.
+	byCursor bool
+}
 
 func (q *listQuery) arg(v any) string {
 	q.args = append(q.args, v)
@@ -124,15 +131,15 @@ func (q *listQuery) arg(v any) string {
 // columns outside keep are written +c.col, which the planner cannot serve
 // from an index: that is how a statement chooses its index there.
 func (q *listQuery) where(keep func(col string) bool) string {
-	prefix := func(col string) string {
-		if q.engine == SQLite && keep != nil && !keep(col) {
+	prefix := func(f filter) string {
+		if q.engine == SQLite && keep != nil && (!keep(f.col) || f.byCursor) {
 			return "+c."
 		}
 		return "c."
 	}
-	parts := []string{prefix("subaccount_id") + "subaccount_id = " + q.sub}
+	parts := []string{prefix(filter{col: "subaccount_id"}) + "subaccount_id = " + q.sub}
 	for _, f := range q.filters {
-		parts = append(parts, prefix(f.col)+f.col+" "+f.test)
+		parts = append(parts, prefix(f)+f.col+" "+f.test)
 	}
 	return strings.Join(parts, " AND ")
 }
@@ -156,21 +163,21 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	oneStatus := true
 	switch f.Status {
 	case "", "all":
-		q.filters = append(q.filters, filter{"status", "IN " + notDeleted})
+		q.filters = append(q.filters, filter{col: "status", test: "IN " + notDeleted})
 		oneStatus = false
 		q.statusLo, q.statusHi = 0, searchStatusCodes["deleted"]
 	case "new", "active", "blocked", "identity_required", "deleted":
-		q.filters = append(q.filters, filter{"status", "= " + q.arg(f.Status)})
+		q.filters = append(q.filters, filter{col: "status", test: "= " + q.arg(f.Status)})
 		q.statusLo = searchStatusCodes[f.Status]
 		q.statusHi = q.statusLo + 1
 	default:
 		return page, fieldErr("status", "must be one of all, active, new, blocked, identity_required, deleted")
 	}
 	if f.Region != "" {
-		q.filters = append(q.filters, filter{"region", "= " + q.arg(f.Region)})
+		q.filters = append(q.filters, filter{col: "region", test: "= " + q.arg(f.Region)})
 	}
 	if f.DeviceOS != "" {
-		q.filters = append(q.filters, filter{"device_os", "= " + q.arg(f.DeviceOS)})
+		q.filters = append(q.filters, filter{col: "device_os", test: "= " + q.arg(f.DeviceOS)})
 	}
 	q.timeRange("joined_at", f.JoinedFrom, f.JoinedTo)
 	q.timeRange("last_active_at", f.ActiveFrom, f.ActiveTo)
@@ -226,10 +233,11 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		}
 		cur = &cursorArgs{key: q.arg(key), id: q.arg(c.ID), at: c}
 		after = fmt.Sprintf(" AND (c.%s, c.id) %s (%s, %s)", col, cmp, cur.key, cur.id)
+		q.markByCursor(col, desc)
 	}
 	order := ` ORDER BY c.` + col + ` ` + dir + `, c.id ` + dir
 	walk := func(extra string) ([]*domain.Customer, error) {
-		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c
+		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c`+walkIndex(s.engine, sortKey, oneStatus)+`
 			JOIN subaccounts s ON s.id = c.subaccount_id WHERE `+q.where(walkable)+after+extra+order+
 			` LIMIT `+strconv.Itoa(limit+1))
 	}
@@ -272,6 +280,25 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		page.NextCursor = encodeListCursor(f.Sort, sortValue(last, sortKey), last.ID)
 	}
 	return page, nil
+}
+
+// walkIndex names, on SQLite, the index a walk reads in order: the sort's,
+// or the tab's and the sort's for one status. The planner finds it alone for
+// a page of many rows, but for one to three rows it prefers to sort all of a
+// subaccount's matches: seconds at a million customers instead of a
+// millisecond.
+func walkIndex(engine Engine, sortKey string, oneStatus bool) string {
+	if engine != SQLite {
+		return ""
+	}
+	suffix := map[string]string{"last_active": "active"}[sortKey]
+	if suffix == "" {
+		suffix = sortKey
+	}
+	if oneStatus {
+		return " INDEXED BY customers_status_" + suffix
+	}
+	return " INDEXED BY customers_by_" + suffix
 }
 
 // verifyAtMost is the most rows a search checks one by one for its term,
@@ -671,12 +698,26 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// markByCursor marks the bound of the sort column col that a cursor
+// implies: the lower one ascending, the upper one descending.
+func (q *listQuery) markByCursor(col string, desc bool) {
+	side := ">= "
+	if desc {
+		side = "< "
+	}
+	for i, f := range q.filters {
+		if f.col == col && strings.HasPrefix(f.test, side) {
+			q.filters[i].byCursor = true
+		}
+	}
+}
+
 func (q *listQuery) timeRange(col string, from, to *time.Time) {
 	if from != nil {
-		q.filters = append(q.filters, filter{col, ">= " + q.arg(ts(*from))})
+		q.filters = append(q.filters, filter{col: col, test: ">= " + q.arg(ts(*from))})
 	}
 	if to != nil {
-		q.filters = append(q.filters, filter{col, "< " + q.arg(ts(*to))})
+		q.filters = append(q.filters, filter{col: col, test: "< " + q.arg(ts(*to))})
 	}
 }
 
