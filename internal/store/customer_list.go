@@ -27,6 +27,7 @@ var sortColumns = map[string]string{
 // are found through the search or filter indexes and sorted; above it,
 // walking the sort index and testing each row finds a page sooner (about
 // 50 × N / matches rows). The total, counted first, says which applies.
+// Filters whose index holds the sort key sort more (fewAtMost).
 const fewMatches = 5000
 
 // searchWalk is how many rows of the sort index a search with many
@@ -113,7 +114,14 @@ func (q *listQuery) ftsMatches(m *match) string {
 }
 
 // filter is a condition on one column, "c.<col> <test>".
-type filter struct{ col, test string }
+type filter struct {
+	col, test string
+	// byCursor: a bound of the sort column on the side of the page's cursor,
+	// which the cursor implies. Walking with both bounds and the cursor on
+	// one column, SQLite's planner skip-scans the index and sorts the whole
+	// range (200 ms at 1M customers); a walk leaves this one to the cursor.
+	byCursor bool
+}
 
 func (q *listQuery) arg(v any) string {
 	q.args = append(q.args, v)
@@ -124,15 +132,15 @@ func (q *listQuery) arg(v any) string {
 // columns outside keep are written +c.col, which the planner cannot serve
 // from an index: that is how a statement chooses its index there.
 func (q *listQuery) where(keep func(col string) bool) string {
-	prefix := func(col string) string {
-		if q.engine == SQLite && keep != nil && !keep(col) {
+	prefix := func(f filter) string {
+		if q.engine == SQLite && keep != nil && (!keep(f.col) || f.byCursor) {
 			return "+c."
 		}
 		return "c."
 	}
-	parts := []string{prefix("subaccount_id") + "subaccount_id = " + q.sub}
+	parts := []string{prefix(filter{col: "subaccount_id"}) + "subaccount_id = " + q.sub}
 	for _, f := range q.filters {
-		parts = append(parts, prefix(f.col)+f.col+" "+f.test)
+		parts = append(parts, prefix(f)+f.col+" "+f.test)
 	}
 	return strings.Join(parts, " AND ")
 }
@@ -156,21 +164,21 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	oneStatus := true
 	switch f.Status {
 	case "", "all":
-		q.filters = append(q.filters, filter{"status", "IN " + notDeleted})
+		q.filters = append(q.filters, filter{col: "status", test: "IN " + notDeleted})
 		oneStatus = false
 		q.statusLo, q.statusHi = 0, searchStatusCodes["deleted"]
 	case "new", "active", "blocked", "identity_required", "deleted":
-		q.filters = append(q.filters, filter{"status", "= " + q.arg(f.Status)})
+		q.filters = append(q.filters, filter{col: "status", test: "= " + q.arg(f.Status)})
 		q.statusLo = searchStatusCodes[f.Status]
 		q.statusHi = q.statusLo + 1
 	default:
 		return page, fieldErr("status", "must be one of all, active, new, blocked, identity_required, deleted")
 	}
 	if f.Region != "" {
-		q.filters = append(q.filters, filter{"region", "= " + q.arg(f.Region)})
+		q.filters = append(q.filters, filter{col: "region", test: "= " + q.arg(f.Region)})
 	}
 	if f.DeviceOS != "" {
-		q.filters = append(q.filters, filter{"device_os", "= " + q.arg(f.DeviceOS)})
+		q.filters = append(q.filters, filter{col: "device_os", test: "= " + q.arg(f.DeviceOS)})
 	}
 	q.timeRange("joined_at", f.JoinedFrom, f.JoinedTo)
 	q.timeRange("last_active_at", f.ActiveFrom, f.ActiveTo)
@@ -230,10 +238,11 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		}
 		cur = &cursorArgs{key: q.arg(key), id: q.arg(c.ID), at: c}
 		after = fmt.Sprintf(" AND (c.%s, c.id) %s (%s, %s)", col, cmp, cur.key, cur.id)
+		q.markByCursor(col, desc)
 	}
 	order := ` ORDER BY c.` + col + ` ` + dir + `, c.id ` + dir
 	walk := func(extra string) ([]*domain.Customer, error) {
-		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c
+		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c`+walkIndex(s.engine, sortKey, oneStatus)+`
 			JOIN subaccounts s ON s.id = c.subaccount_id WHERE `+q.where(walkable)+after+extra+order+
 			` LIMIT `+strconv.Itoa(limit+1))
 	}
@@ -252,8 +261,8 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		if page.Total, err = s.listCount(ctx, q, nil, capped); err != nil || page.Total == 0 {
 			break
 		}
-		if filtered && page.Total < fewMatches {
-			page.Data, err = s.listRows(ctx, q, s.fewQuery(q, after, col, dir, limit))
+		if filtered && page.Total < q.fewAtMost(col) {
+			page.Data, err = s.listRows(ctx, q, s.fewQuery(q, after, cur, col, dir, cmp, limit))
 		} else {
 			page.Data, err = walk("")
 		}
@@ -276,6 +285,25 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		page.NextCursor = encodeListCursor(f.Sort, sortValue(last, sortKey), last.ID)
 	}
 	return page, nil
+}
+
+// walkIndex names, on SQLite, the index a walk reads in order: the sort's,
+// or the tab's and the sort's for one status. The planner finds it alone for
+// a page of many rows, but for one to three rows it prefers to sort all of a
+// subaccount's matches: seconds at a million customers instead of a
+// millisecond.
+func walkIndex(engine Engine, sortKey string, oneStatus bool) string {
+	if engine != SQLite {
+		return ""
+	}
+	suffix := map[string]string{"last_active": "active"}[sortKey]
+	if suffix == "" {
+		suffix = sortKey
+	}
+	if oneStatus {
+		return " INDEXED BY customers_status_" + suffix
+	}
+	return " INDEXED BY customers_by_" + suffix
 }
 
 // verifyAtMost is the most rows a search checks one by one for its term,
@@ -505,24 +533,77 @@ func (s *Store) listRows(ctx context.Context, q *listQuery, sqlText string) ([]*
 // fewQuery finds the few rows that pass the filters through the filter
 // indexes and sorts them, rather than walking the sort index past many rows
 // that fail.
-func (s *Store) fewQuery(q *listQuery, after, col, dir string, limit int) string {
+func (s *Store) fewQuery(q *listQuery, after string, cur *cursorArgs, col, dir, cmp string, limit int) string {
 	order := ` ORDER BY c.` + col + ` ` + dir + `, c.id ` + dir
 	page := ` LIMIT ` + strconv.Itoa(limit+1)
 	if s.engine == Postgres {
 		// Materialising the matches keeps the planner from walking the sort
 		// index for a rare filter, which takes seconds instead of
-		// milliseconds.
+		// milliseconds. The cursor applies to the matches, not in finding
+		// them: the planner estimates one row past a cursor and would find
+		// them through the sort index, reading each row for the filters.
+		from := ""
+		if cur != nil {
+			from = fmt.Sprintf(" WHERE (k, id) %s (%s, %s)", cmp, cur.key, cur.id)
+		}
 		return `WITH m AS MATERIALIZED (SELECT c.seq, c.` + col + ` AS k, c.id FROM customers c WHERE ` +
-			q.where(nil) + after + `),
-			p AS (SELECT seq FROM m ORDER BY k ` + dir + `, id ` + dir + page + `)
+			q.where(nil) + `),
+			p AS (SELECT seq FROM m` + from + ` ORDER BY k ` + dir + `, id ` + dir + page + `)
 			SELECT ` + customerColumns + ` FROM p JOIN customers c ON c.seq = p.seq
 			JOIN subaccounts s ON s.id = c.subaccount_id` + order
 	}
 	// The keys are sorted alone, and only a page of rows read; the unary +
 	// on the sort column keeps SQLite from walking its index.
-	return `SELECT ` + customerColumns + ` FROM (SELECT c.seq FROM customers c WHERE ` + q.where(nil) + after + `
+	return `SELECT ` + customerColumns + ` FROM (SELECT c.seq FROM customers c` + q.indexedBy() + ` WHERE ` + q.where(nil) + after + `
 		ORDER BY +c.` + col + ` ` + dir + `, c.id ` + dir + page + `) p
 		CROSS JOIN customers c ON c.seq = p.seq JOIN subaccounts s ON s.id = c.subaccount_id` + order
+}
+
+// filterIndexes name the indexes that find a filtered list's matches: the
+// region's and the device's, or the join time's; none for other filters.
+// Each holds the filters and every sort key but the wallet balance
+// (migration 00008), so that the matches are counted and sorted from its
+// entries alone. With a region and a device, the planner's statistics tell
+// which index finds fewer entries.
+func (q *listQuery) filterIndexes() []string {
+	var out []string
+	has := map[string]bool{}
+	for _, f := range q.filters {
+		has[f.col] = true
+	}
+	if has["region"] {
+		out = append(out, "customers_filter_region")
+	}
+	if has["device_os"] {
+		out = append(out, "customers_filter_os")
+	}
+	if len(out) == 0 && has["joined_at"] {
+		out = append(out, "customers_status_joined")
+	}
+	return out
+}
+
+// indexedBy holds SQLite to the one filter index: its planner would
+// otherwise take a time range's index for a region or device too, and read
+// a row for each entry in the range.
+func (q *listQuery) indexedBy() string {
+	if idx := q.filterIndexes(); q.engine == SQLite && len(idx) == 1 {
+		return " INDEXED BY " + idx[0]
+	}
+	return ""
+}
+
+// fewAtMost is how many matches a filtered list sorts rather than walk the
+// sort index past the rest. From a filter index that holds the sort key,
+// sorting costs an index entry a match; a walk reads a row (ten times more)
+// for each one it passes, and where the filter goes with the sort order
+// (recent joins, sorted by rides) it passes tens of thousands: every total
+// counted exactly is few.
+func (q *listQuery) fewAtMost(col string) int {
+	if col != "wallet_balance" && len(q.filterIndexes()) > 0 {
+		return capped
+	}
+	return fewMatches
 }
 
 // capped is one past the cap of a total.
@@ -540,7 +621,7 @@ func (s *Store) listCount(ctx context.Context, q *listQuery, m *match, upTo int)
 	}
 	switch {
 	case m == nil:
-		return count("customers c", q.where(nil), capped)
+		return count("customers c"+q.indexedBy(), q.where(nil), capped)
 	case m.fts != "" && len(q.filters) == 1 && !m.verify:
 		// The subaccount and the tab are a range of the index's keys: the
 		// index counts alone, fast enough to count further than the cap.
@@ -675,12 +756,26 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// markByCursor marks the bound of the sort column col that a cursor
+// implies: the lower one ascending, the upper one descending.
+func (q *listQuery) markByCursor(col string, desc bool) {
+	side := ">= "
+	if desc {
+		side = "< "
+	}
+	for i, f := range q.filters {
+		if f.col == col && strings.HasPrefix(f.test, side) {
+			q.filters[i].byCursor = true
+		}
+	}
+}
+
 func (q *listQuery) timeRange(col string, from, to *time.Time) {
 	if from != nil {
-		q.filters = append(q.filters, filter{col, ">= " + q.arg(ts(*from))})
+		q.filters = append(q.filters, filter{col: col, test: ">= " + q.arg(ts(*from))})
 	}
 	if to != nil {
-		q.filters = append(q.filters, filter{col, "< " + q.arg(ts(*to))})
+		q.filters = append(q.filters, filter{col: col, test: "< " + q.arg(ts(*to))})
 	}
 }
 
