@@ -242,7 +242,7 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	}
 	order := ` ORDER BY c.` + col + ` ` + dir + `, c.id ` + dir
 	walk := func(extra string) ([]*domain.Customer, error) {
-		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c`+walkIndex(s.engine, sortKey, oneStatus)+`
+		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c`+walkIndex(s.engine, sortKey, statusLeads)+`
 			JOIN subaccounts s ON s.id = c.subaccount_id WHERE `+q.where(walkable)+after+extra+order+
 			` LIMIT `+strconv.Itoa(limit+1))
 	}
@@ -288,11 +288,12 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 }
 
 // walkIndex names, on SQLite, the index a walk reads in order: the sort's,
-// or the tab's and the sort's for one status. The planner finds it alone for
+// or the tab's and the sort's when the status leads an index of the sort
+// (every sort but the wallet's, see migration 00010). The planner finds it alone for
 // a page of many rows, but for one to three rows it prefers to sort all of a
 // subaccount's matches: seconds at a million customers instead of a
 // millisecond.
-func walkIndex(engine Engine, sortKey string, oneStatus bool) string {
+func walkIndex(engine Engine, sortKey string, statusLeads bool) string {
 	if engine != SQLite {
 		return ""
 	}
@@ -300,7 +301,7 @@ func walkIndex(engine Engine, sortKey string, oneStatus bool) string {
 	if suffix == "" {
 		suffix = sortKey
 	}
-	if oneStatus {
+	if statusLeads {
 		return " INDEXED BY customers_status_" + suffix
 	}
 	return " INDEXED BY customers_by_" + suffix
