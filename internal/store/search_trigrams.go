@@ -25,10 +25,15 @@ const (
 	trigramTTL    = 10 * time.Minute
 )
 
-// lookupTrigrams is how many of a long term's rarest trigrams the search
-// index looks up: each costs it a pass over the customers that have it,
-// and together they find few customers, each then checked for the term.
+// lookupTrigrams is the most of a long term's rarest trigrams the search
+// index looks up.
 const lookupTrigrams = 5
+
+// checkCost is what checking one customer that the index found costs, in
+// entries of a trigram's list that the index reads: the index steps
+// through a list in hundredths of a microsecond, while a customer's row is
+// read and compared in a few microseconds.
+const checkCost = 100
 
 // trigramStats holds the share of sampled customers whose search text has
 // each trigram.
@@ -124,6 +129,13 @@ func trigramsOf(text string) []string {
 // rareTrigrams returns the rarest trigrams of a term of six characters or
 // more, for the search index to look up instead of the whole term; nil for
 // shorter terms, which it looks up whole.
+//
+// Each trigram looked up costs the index its whole list, and each one
+// leaves fewer customers to check. The rarest is looked up; each next
+// rarest only while the customers it would spare checking, assuming the
+// trigrams independent, cost more than its list: a phone number's "+49"
+// or "017" is in half the lists of a German subaccount, and looking it up
+// cost more than all the checking it spared.
 func rareTrigrams(term string, share map[string]float64) []string {
 	tgs := trigramsOf(term)
 	if share == nil || len(tgs) < 4 {
@@ -131,6 +143,17 @@ func rareTrigrams(term string, share map[string]float64) []string {
 	}
 	slices.Sort(tgs)
 	tgs = slices.Compact(tgs)
-	slices.SortStableFunc(tgs, func(a, b string) int { return cmp.Compare(share[a], share[b]) })
-	return tgs[:min(lookupTrigrams, len(tgs))]
+	// A trigram that no sampled customer has is rare, not absent.
+	est := func(tg string) float64 { return max(share[tg], 0.5/trigramSample) }
+	slices.SortStableFunc(tgs, func(a, b string) int { return cmp.Compare(est(a), est(b)) })
+	left := est(tgs[0]) // the share of customers left to check
+	n := 1
+	for ; n < min(lookupTrigrams, len(tgs)); n++ {
+		next := est(tgs[n])
+		if next >= left*(1-next)*checkCost {
+			break
+		}
+		left *= next
+	}
+	return tgs[:n]
 }
