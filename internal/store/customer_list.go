@@ -183,21 +183,22 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	q.timeRange("joined_at", f.JoinedFrom, f.JoinedTo)
 	q.timeRange("last_active_at", f.ActiveFrom, f.ActiveTo)
 	term := domain.SearchTerm(f.Q)
-	var shares map[string]float64
+	var est *searchEstimates
 	if s.engine == SQLite && utf8.RuneCountInString(term) >= 3 {
-		shares = s.trigramShares(ctx)
+		est = s.searchEstimates(ctx)
 	}
-	m := q.match(term, shares)
+	m := q.match(term, est.shares())
 	if m != nil && m.verify {
 		// The rarest trigrams find few rows; or checking each costs more
 		// than looking up the whole term.
+		most := est.checkAtMost(f.SubaccountID, term)
 		var n int
 		err := s.listRow(ctx, q, `SELECT count(*) FROM (SELECT 1 FROM customer_search f WHERE f.customer_search MATCH `+
-			m.fts+` AND `+q.scope()+` LIMIT `+strconv.Itoa(verifyAtMost+1)+`)`).Scan(&n)
+			m.fts+` AND `+q.scope()+` LIMIT `+strconv.Itoa(most+1)+`)`).Scan(&n)
 		if err != nil {
 			return page, translate(err, "customer")
 		}
-		if n > verifyAtMost {
+		if n > most {
 			m.fts, m.verify = m.whole, false
 		}
 	}
@@ -654,6 +655,7 @@ func (s *Store) listCount(ctx context.Context, q *listQuery, m *match, upTo int)
 
 // match is how a search term selects customers.
 type match struct {
+	term     string // as domain.SearchTerm gives it
 	residual string // a condition on one row of customers c
 	fts      string // SQLite: the search index's MATCH argument, for three characters or more
 	verify   bool   // fts matches more than the term: each row must pass residual too
@@ -688,7 +690,7 @@ func (q *listQuery) match(term string, shares map[string]float64) *match {
 		// The index looks up a long term's rarest trigrams
 		// (search_trigrams.go), and each row found is checked for the term.
 		phrase := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-		m := &match{residual: "c.search LIKE " + like + ` ESCAPE '\'`, fts: q.arg(phrase(term))}
+		m := &match{term: term, residual: "c.search LIKE " + like + ` ESCAPE '\'`, fts: q.arg(phrase(term))}
 		if rare := rareTrigrams(term, shares); rare != nil {
 			for i, tg := range rare {
 				rare[i] = phrase(tg)

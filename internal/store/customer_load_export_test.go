@@ -8,10 +8,12 @@ import (
 // Small loads rebuild the indexes in tests, so that the suite covers both
 // ways of loading without a hundred thousand rows; and a search walks any
 // name bucket of more than three matches, so that small data sets cover
-// both ways of finding a page.
+// both ways of finding a page; and a search of more than 40 matches counts
+// them beside its page, so that the suite covers terms both few and many.
 func init() {
 	rebuildAbove = 100
 	sortInBucket, sortFew, walkFirst = 6, 2, 4
+	fewKeys = 40
 }
 
 // CustomerSchemaForTest returns the definitions of the customers table's

@@ -1,12 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mobidesk/mobidesk/internal/domain"
 )
@@ -25,6 +27,12 @@ var (
 	walkFirst = 3000
 )
 
+// fewKeys is the most matches a search reads all the keys of, in one
+// pass: their number is the total, and the page is found among them bucket
+// by bucket. It is at least verifyAtMost, so that a term whose matches are
+// checked row by row is read once; tests make it small.
+var fewKeys = verifyAtMost
+
 // searchByName finds a page of a search sorted by name, and the total, on
 // SQLite. The search index yields a term's matches in buckets of the name
 // order (see search_keys.go): the first matches it yields are in the
@@ -32,9 +40,10 @@ var (
 // belongs to the page; that last bucket's matches are sorted, or walked in
 // name order when they are many.
 //
-// The total is counted beside the page, on another connection: a dense
-// term's count reads ten thousand matches, while its page reads a few
-// buckets. A page that holds every match has the total itself.
+// A term of few matches is read whole, once, for both the total and the
+// page. A term of many has the rest of its matches counted beside the
+// page, on two other connections (countRest): a dense term's count reads
+// ten thousand matches, while its page reads a few buckets.
 func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkable func(string) bool,
 	cur *cursorArgs, desc bool, limit int) ([]*domain.Customer, int, error) {
 	b := &bucketSearch{s: s, q: q, m: m, walkable: walkable, desc: desc}
@@ -46,17 +55,30 @@ func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkab
 	if err != nil {
 		return nil, 0, err
 	}
+	need := limit + 1
+	lo, hi := b.code<<searchCodeShift, b.code<<searchCodeShift|(1<<searchCodeShift-1)
+	all, err := b.keys(ctx, b.between(lo, hi, "ORDER BY f.rowid", fewKeys+1))
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(all) <= fewKeys {
+		seqs, err := b.fromKeys(ctx, all, cur, need)
+		if err != nil {
+			return nil, 0, err
+		}
+		data, err := s.rowsBySeq(ctx, q, seqs, "name_key", b.dir())
+		return data, len(all), err
+	}
+
 	countCtx, stopCount := context.WithCancel(ctx)
 	defer stopCount()
 	counted := make(chan countResult, 1)
-	go func(q listQuery) {
-		n, err := s.listCount(countCtx, &q, m, capped)
-		counted <- countResult{n, err}
-	}(listQuery{engine: q.engine, args: slices.Clone(q.args), sub: q.sub, filters: q.filters,
-		statusLo: q.statusLo, statusHi: q.statusHi})
+	go func(c bucketSearch, from, to int64) {
+		n, err := c.countRest(countCtx, from, to, capped-len(all))
+		counted <- countResult{len(all) + n, err}
+	}(bucketSearch{s: s, q: &listQuery{engine: q.engine, args: slices.Clone(q.args), statusLo: q.statusLo,
+		statusHi: q.statusHi}, m: m, code: b.code}, all[len(all)-1]+1, hi)
 
-	need := limit + 1
-	lo, hi := b.code<<searchCodeShift, b.code<<searchCodeShift|(1<<searchCodeShift-1)
 	var seqs []string
 	if cur != nil {
 		// The rest of the cursor's bucket, then the buckets after it.
@@ -70,14 +92,10 @@ func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkab
 			lo = b.key(bucket + 1)
 		}
 	}
-	total := -1
 	if take := need - len(seqs); take > 0 {
 		keys, err := b.firstMatches(ctx, lo, hi, take)
 		if err != nil {
 			return nil, 0, err
-		}
-		if cur == nil && len(keys) < take {
-			total = len(keys)
 		}
 		more, err := b.page(ctx, keys, take)
 		if err != nil {
@@ -85,15 +103,139 @@ func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkab
 		}
 		seqs = append(seqs, more...)
 	}
-	if total < 0 {
-		r := <-counted
-		if r.err != nil {
-			return nil, 0, r.err
-		}
-		total = r.n
+	r := <-counted
+	if r.err != nil {
+		return nil, 0, r.err
 	}
 	data, err := s.rowsBySeq(ctx, q, seqs, "name_key", b.dir())
-	return data, total, err
+	return data, r.n, err
+}
+
+// fromKeys returns the seqs of the first n matches past the cursor, if
+// there is one, in the page's order, given the keys of every match in the
+// index's order.
+func (b *bucketSearch) fromKeys(ctx context.Context, keys []int64, cur *cursorArgs, n int) ([]string, error) {
+	if b.desc {
+		keys = slices.Clone(keys)
+		slices.Reverse(keys)
+	}
+	var seqs []string
+	if cur != nil {
+		// The cursor's bucket past the cursor, then the buckets after it.
+		bucket := nameBucket(cur.at.Key)
+		from := slices.IndexFunc(keys, func(k int64) bool { return !b.before(bucketOf(k), bucket) })
+		if from < 0 {
+			return nil, nil
+		}
+		keys = keys[from:]
+		in := bucketRun(keys)
+		if bucketOf(keys[0]) != bucket {
+			in = 0
+		}
+		var err error
+		if seqs, err = b.bucketPage(ctx, bucket, keys[:in], cur, n); err != nil {
+			return nil, err
+		}
+		keys = keys[in:]
+	}
+	take := min(n-len(seqs), len(keys))
+	if take <= 0 {
+		return seqs, nil
+	}
+	// The buckets before the last one of the first take matches belong to
+	// the page whole; the last one, whose matches are all at hand, gives
+	// the rest.
+	last := bucketOf(keys[take-1])
+	first := slices.IndexFunc(keys, func(k int64) bool { return bucketOf(k) == last })
+	whole, err := b.sorted(ctx, keys[:first], nil, take)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := b.bucketPage(ctx, last, keys[first:first+bucketRun(keys[first:])], nil, take-first)
+	return append(append(seqs, whole...), rest...), err
+}
+
+// bucketPage returns the seqs of the first n matches of a bucket, past the
+// cursor if there is one, in the page's order, given the keys of all of
+// them: from the names that start with the term, when those are all of
+// them, or sorted.
+func (b *bucketSearch) bucketPage(ctx context.Context, bucket int64, keys []int64, cur *cursorArgs,
+	n int) ([]string, error) {
+	if len(keys) > sortFew {
+		if seqs, ok, err := b.namesFirst(ctx, bucket, len(keys), cur, n); err != nil || ok {
+			return seqs, err
+		}
+	}
+	return b.sorted(ctx, keys, cur, n)
+}
+
+// before reports whether bucket a comes before bucket c in the page's
+// order.
+func (b *bucketSearch) before(a, c int64) bool {
+	if b.desc {
+		return a > c
+	}
+	return a < c
+}
+
+// bucketRun is how many of keys, from the first, are in its bucket.
+func bucketRun(keys []int64) int {
+	if len(keys) == 0 {
+		return 0
+	}
+	n := slices.IndexFunc(keys, func(k int64) bool { return bucketOf(k) != bucketOf(keys[0]) })
+	if n < 0 {
+		return len(keys)
+	}
+	return n
+}
+
+// countRest counts the matches between the keys from and to, up to need.
+// The customers there are cut in two halves, by the name buckets of a
+// sample, counted side by side on two connections, each up to half of
+// need: a common term is counted to the cap in half the time. A half that
+// has fewer leaves the rest to the other, which goes on where it stopped.
+func (b *bucketSearch) countRest(ctx context.Context, from, to int64, need int) (int, error) {
+	sub, _ := b.q.args[0].(string)
+	middle := b.s.searchEstimates(ctx).middleBucket(sub, bucketOf(from))
+	if middle <= bucketOf(from) {
+		n, _, err := b.count(ctx, from, to, need)
+		return n, err
+	}
+	mid, half := b.key(middle), (need+1)/2
+	type part struct {
+		n    int
+		last int64
+		err  error
+	}
+	second := make(chan part, 1)
+	go func() {
+		n, last, err := b.count(ctx, mid, to, half)
+		second <- part{n, last, err}
+	}()
+	n, last, err := b.count(ctx, from, mid-1, half)
+	p := <-second
+	if err != nil || p.err != nil {
+		return 0, cmp.Or(err, p.err)
+	}
+	switch {
+	case n+p.n >= need:
+	case n == half:
+		more, _, err := b.count(ctx, last+1, mid-1, need-n-p.n)
+		return n + p.n + more, err
+	case p.n == half:
+		more, _, err := b.count(ctx, p.last+1, to, need-n-p.n)
+		return n + p.n + more, err
+	}
+	return n + p.n, nil
+}
+
+// count counts the matches between the keys lo and hi, up to upTo, and
+// returns the key of the last one counted.
+func (b *bucketSearch) count(ctx context.Context, lo, hi int64, upTo int) (n int, last int64, err error) {
+	err = b.s.listRow(ctx, b.q, `SELECT count(*), COALESCE(max(k), 0) FROM (`+
+		b.between(lo, hi, "ORDER BY f.rowid", upTo)+`)`).Scan(&n, &last)
+	return n, last, err
 }
 
 // page returns the seqs of the first take matches, given the keys of the
@@ -150,9 +292,15 @@ func (b *bucketSearch) dir() string {
 // firstMatches returns the keys of the first n matches between the keys lo
 // and hi, in the index's order: bucket by bucket, in name order.
 func (b *bucketSearch) firstMatches(ctx context.Context, lo, hi int64, n int) ([]int64, error) {
-	return b.keys(ctx, fmt.Sprintf(`SELECT f.rowid FROM %s WHERE f.customer_search MATCH %s
-		AND f.rowid >= %d AND f.rowid <= %d AND %s%s ORDER BY f.rowid %s LIMIT %d`,
-		b.from(), b.m.fts, lo, hi, b.q.statusBits(), b.m.verified(), b.dir(), n))
+	return b.keys(ctx, b.between(lo, hi, "ORDER BY f.rowid "+b.dir(), n))
+}
+
+// between is the statement of the keys of at most n matches between the
+// keys lo and hi, in the order given.
+func (b *bucketSearch) between(lo, hi int64, order string, n int) string {
+	return fmt.Sprintf(`SELECT f.rowid AS k FROM %s WHERE f.customer_search MATCH %s
+		AND f.rowid >= %d AND f.rowid <= %d AND %s%s %s LIMIT %d`,
+		b.from(), b.m.fts, lo, hi, b.q.statusBits(), b.m.verified(), order, n)
 }
 
 // from is the search index f, joined to the customers c when its matches
@@ -212,13 +360,80 @@ func (b *bucketSearch) inBucket(ctx context.Context, bucket int64, cur *cursorAr
 	err = b.s.listRow(ctx, b.q, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s
 		WHERE f.customer_search MATCH %s AND f.rowid >= %d AND f.rowid <= %d AND %s%s LIMIT %d)`,
 		b.from(), b.m.fts, lo, hi, b.q.statusBits(), b.m.verified(), sortInBucket+1)).Scan(&many)
-	if err != nil || many > sortInBucket {
+	if err != nil {
+		return nil, err
+	}
+	if many <= sortInBucket {
+		if seqs, ok, err := b.namesFirst(ctx, bucket, many, cur, n); err != nil || ok {
+			return seqs, err
+		}
+	}
+	if many > sortInBucket {
 		return b.walk(ctx, bucket, cur, n, 0)
 	}
 	return b.seqs(ctx, fmt.Sprintf(`SELECT c.seq FROM customer_search f CROSS JOIN customers c
 		ON c.seq = (f.rowid & %d) WHERE f.customer_search MATCH %s AND f.rowid >= %d AND f.rowid <= %d AND %s%s%s
 		ORDER BY +c.name_key %s, c.id %s LIMIT %d`, searchSeqMask, b.m.fts, lo, hi, b.q.statusBits(),
 		b.m.verified(), b.after(cur), b.dir(), b.dir(), n))
+}
+
+// namesFirst returns the seqs of the first n matches of a bucket of many,
+// past the cursor if there is one, in the page's order, when all of them
+// are found in the name index where the term starts a name, and ok false
+// when some are not. A full name ("Anna Weber") has thousands of matches in
+// its first name's bucket, all after the other names of that bucket: they
+// would be sorted, reading a row each, or walked to past those names.
+//
+// A name that starts with the term matches; so may one that is the term's
+// start up to a space ("anna"), its email going on with the rest. If the
+// name index holds as many matches there as the bucket has, the page is
+// there, read from the name index alone.
+func (b *bucketSearch) namesFirst(ctx context.Context, bucket int64, matches int, cur *cursorArgs,
+	n int) (seqs []string, ok bool, err error) {
+	// The names that start with a term of four characters or more are in
+	// its bucket.
+	term := b.m.term
+	if utf8.RuneCountInString(term) < bucketChars || nameBucket(term) != bucket {
+		return nil, false, nil
+	}
+	// The names that start with the term, and those that are its start up
+	// to a space, in the name order, all before the first.
+	arms := []string{"c.name_key >= " + b.q.arg(term) + " AND c.name_key < " + b.q.arg(term+"\U0010FFFF")}
+	for i := len(term) - 1; i > 0; i-- {
+		if term[i] == ' ' && nameBucket(term[:i]) == bucket {
+			arms = append(arms, "c.name_key = "+b.q.arg(term[:i]))
+		}
+	}
+	if !b.desc {
+		slices.Reverse(arms)
+	}
+	// Each arm's bounds alone: SQLite seeks one range of a column.
+	from := `customers c INDEXED BY customers_by_name WHERE ` + b.q.where(b.walkable) + ` AND `
+	found := 0
+	for _, arm := range arms {
+		var c int
+		err := b.s.listRow(ctx, b.q, `SELECT count(*) FROM `+from+arm+` AND `+b.m.residual).Scan(&c)
+		if err != nil {
+			return nil, false, err
+		}
+		found += c
+	}
+	if found != matches {
+		return nil, false, nil
+	}
+
+	order := ` ORDER BY c.name_key ` + b.dir() + `, c.id ` + b.dir() + ` LIMIT `
+	for _, arm := range arms {
+		more, err := b.seqs(ctx, `SELECT c.seq FROM `+from+arm+` AND `+b.m.residual+b.after(cur)+order+
+			strconv.Itoa(n-len(seqs)))
+		if err != nil {
+			return nil, false, err
+		}
+		if seqs = append(seqs, more...); len(seqs) == n {
+			break
+		}
+	}
+	return seqs, true, nil
 }
 
 // after is the condition on a row of customers c to be past the cursor.

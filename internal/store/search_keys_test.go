@@ -62,13 +62,19 @@ func TestBucketStartIsWhereItsNamesBegin(t *testing.T) {
 	}
 }
 
+// The rarest trigrams are looked up while each spares more checking than
+// its list costs: common ones are left out.
 func TestRareTrigramsAreTheRarestOfLongTerms(t *testing.T) {
 	share := map[string]float64{"crm": 0.9, "rm-": 0.9, "m-7": 0.2, "-72": 0.01, "721": 0.02, "217": 0.03,
-		"177": 0.04, "770": 0.05, "703": 0.06, "036": 0.07}
+		"177": 0.04, "770": 0.05, "703": 0.06, "036": 0.07,
+		"+49": 1, "491": 0.85, "917": 0.5, "173": 0.06, "732": 0.016, "328": 0.013}
 	for term, want := range map[string]string{
-		"crm-72177036": "-72 721 217 177 770",
-		"crm-7217":     "-72 721 217 m-7 crm",
+		"crm-72177036": "-72 721 217",
+		"crm-7217":     "-72 721 217",
 		"crm-7":        "", // too short: looked up whole
+		"+4917328":     "328 732 173",
+		// Unseen trigrams are rare: two leave few customers to check.
+		"qxyzvwk": "qxy vwk",
 	} {
 		if got := strings.Join(rareTrigrams(term, share), " "); got != want {
 			t.Errorf("rareTrigrams(%q) = %q, want %q", term, got, want)
@@ -76,5 +82,28 @@ func TestRareTrigramsAreTheRarestOfLongTerms(t *testing.T) {
 	}
 	if got := rareTrigrams("crm-72177036", nil); got != nil {
 		t.Errorf("without estimates: %q", got)
+	}
+}
+
+// A term's rare trigrams may find more customers to check when its whole
+// lookup would read long lists, and fewer when they are short.
+func TestCheckAtMostWeighsTheWholeLookup(t *testing.T) {
+	est := &searchEstimates{customers: map[string]float64{"sa": 500000},
+		share: map[string]float64{"+49": 1, "491": 0.85, "917": 0.5, "173": 0.06, "732": 0.016, "328": 0.013,
+			"lla": 0.05, "lan": 0.05, "anu": 0.01, "nue": 0.01}}
+	for _, c := range []struct {
+		sub, term string
+		want      int
+	}{
+		{"sa", "+4917328", verifyAtMost},  // "+49" alone is half a million entries
+		{"sa", "llanue", 120},             // 60,000 entries, or 120 rows
+		{"other", "llanue", verifyAtMost}, // not sampled: small
+	} {
+		if got := est.checkAtMost(c.sub, c.term); got != c.want {
+			t.Errorf("checkAtMost(%q, %q) = %d, want %d", c.sub, c.term, got, c.want)
+		}
+	}
+	if got := (*searchEstimates)(nil).checkAtMost("sa", "llanue"); got != verifyAtMost {
+		t.Errorf("without estimates: %d", got)
 	}
 }
