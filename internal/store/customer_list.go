@@ -205,7 +205,7 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	// The sort index serves the subaccount, one status and a range of the
 	// sort column; anything else is tested row by row while walking it.
 	// On SQLite no index leads with the status before the wallet balance
-	// (see migration 00010): a tab sorted by wallet walks the balance order
+	// (see migration 00009): a tab sorted by wallet walks the balance order
 	// and skips other tabs' customers by the status the index holds.
 	statusLeads := oneStatus && !(s.engine == SQLite && col == "wallet_balance")
 	walkable := func(c string) bool { return c == "subaccount_id" || c == col || c == "status" && statusLeads }
@@ -290,10 +290,10 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 
 // walkIndex names, on SQLite, the index a walk reads in order: the sort's,
 // or the tab's and the sort's when the status leads an index of the sort
-// (every sort but the wallet's, see migration 00010). The planner finds it alone for
-// a page of many rows, but for one to three rows it prefers to sort all of a
-// subaccount's matches: seconds at a million customers instead of a
-// millisecond.
+// (every sort but the wallet's, see migration 00009). The planner finds it
+// alone for a page of many rows, but for one to three rows it prefers to
+// sort all of a subaccount's matches: seconds at a million customers
+// instead of a millisecond.
 func walkIndex(engine Engine, sortKey string, statusLeads bool) string {
 	if engine != SQLite {
 		return ""
