@@ -106,7 +106,19 @@ func open(dsn string) (*Store, error) {
 // groupCommit.checkpoints); other writers, like the job queue's, keep
 // checkpointing as they commit, every 10,000 pages rather than SQLite's
 // 1,000, which moves the checkpoint's random writes off most commits.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&" +
+	"_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(" + sqliteMmapSize + ")"
+
+// sqliteMmapSize lets SQLite read the database file through a memory map,
+// up to 16 GiB of it: a page the OS has cached is then read without a
+// system call or a copy, and every connection shares the one cached copy
+// instead of filling its own page cache. At a million customers most of a
+// search's or a list's rows are outside a connection's 64 MiB cache; with
+// the map, search p99 went from 31–41 ms to 19–26 ms on the bench. The
+// mapped pages count in the process's resident memory (the bench's
+// max_rss_mb) although the OS can drop them at will. SQLite only reads
+// through the map; writes still go through the WAL.
+const sqliteMmapSize = "17179869184"
 
 // The driver runs _pragma values sorted by name, so each pool names
 // wal_autocheckpoint once.
