@@ -16,8 +16,8 @@ import (
 // On PostgreSQL the wallet order is not an index of customers: a wallet
 // operation would then rewrite every index of the customer's row
 // (migration 00007). It is the narrow table customer_wallet_order w, kept
-// exact by triggers; a walk reads it in index order and joins each row to
-// its customer, where the filters other than the tab are tested.
+// exact in the same transactions; a walk reads it in index order, tests
+// the filters on its rows, and joins the rows that pass to their customers.
 type sortWalk struct {
 	from    string
 	key, id string
@@ -33,9 +33,14 @@ func (s *Store) sortWalkOf(col string) sortWalk {
 	return sortWalk{from: "customers c", key: "c." + col, id: "c.id"}
 }
 
+// walletOrderFilters are the columns of customers that the wallet order
+// holds for the filters.
+var walletOrderFilters = map[string]bool{"status": true, "region": true, "device_os": true, "joined_at": true,
+	"last_active_at": true}
+
 // where renders the subaccount and the filters of a walk. Through the
-// wallet order, the subaccount and the tab are tested on its rows, which
-// its indexes serve; the other filters on the customers joined.
+// wallet order they are tested on its rows, which its indexes serve in
+// part; a filter on a column it does not hold, on the customers joined.
 func (w sortWalk) where(q *listQuery, walkable func(col string) bool) string {
 	if !w.wallet {
 		return q.where(walkable)
@@ -43,7 +48,7 @@ func (w sortWalk) where(q *listQuery, walkable func(col string) bool) string {
 	parts := []string{"w.subaccount_id = " + q.sub}
 	for _, f := range q.filters {
 		table := "c."
-		if f.col == "status" {
+		if walletOrderFilters[f.col] {
 			table = "w."
 		}
 		parts = append(parts, table+f.col+" "+f.test)

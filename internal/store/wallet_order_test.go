@@ -89,9 +89,12 @@ func checkWalletOrder(t *testing.T, s *store.Store, sa *domain.Subaccount) {
 	}
 	// A short term, a long one, and a filter: the same customers as sorted
 	// by name.
-	for _, f := range []domain.CustomerFilter{{Q: "a"}, {Q: "ann"}, {Region: "Mitte"}} {
+	for _, f := range []domain.CustomerFilter{{Q: "a"}, {Q: "ann"}, {Region: "Mitte"},
+		{Status: "active", Region: "Kreuzberg", DeviceOS: "ios"}} {
 		f.SubaccountID = sa.ID
-		got := walletSorted(t, s, domain.CustomerFilter{SubaccountID: sa.ID, Q: f.Q, Region: f.Region, Sort: "-wallet"})
+		byWallet := f
+		byWallet.Sort = "-wallet"
+		got := walletSorted(t, s, byWallet)
 		var want []string
 		f.Limit = domain.MaxPageSize
 		for {
@@ -152,8 +155,8 @@ func TestWalletSortedListStaysExact(t *testing.T) {
 		}
 		checkWalletOrder(t, s, sa)
 
-		// Tabs change: blocked, deleted, restored; and a ride charges a
-		// wallet.
+		// Tabs and filtered columns change: blocked, deleted, restored,
+		// moved; and rides make a customer active and charge the wallet.
 		for _, change := range []struct {
 			c      *domain.Customer
 			action string
@@ -163,6 +166,10 @@ func TestWalletSortedListStaysExact(t *testing.T) {
 			{loaded[3], "customer.delete", func(c *domain.Customer) error { return c.SoftDelete(c.Name, time.Now()) }},
 			{loaded[40], "customer.delete", func(c *domain.Customer) error { return c.SoftDelete(c.Name, time.Now()) }},
 			{loaded[40], "customer.restore", func(c *domain.Customer) error { return c.Restore() }},
+			{loaded[41], "customer.update", func(c *domain.Customer) error {
+				c.Region, c.DeviceOS = "Kreuzberg", "ios"
+				return nil
+			}},
 		} {
 			_, err := s.CustomerChange(ctx(t), admin, change.c.ID, change.action, change.apply)
 			must(t, err)
