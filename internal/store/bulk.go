@@ -249,8 +249,8 @@ func (s *Store) BatchProcessChunk(ctx context.Context, a domain.Actor, id string
 }
 
 // batchRowsSet records the outcomes of a chunk's rows, each (line, status,
-// error, entry id). On PostgreSQL in one statement, for each statement is
-// a round trip: one a row took longer than the rows' wallet writes.
+// error, entry id). On PostgreSQL in one statement: each statement is a
+// round trip, and a chunk has hundreds of rows.
 func (s *Store) batchRowsSet(ctx context.Context, tx *sql.Tx, id string, outcomes [][]any) error {
 	if s.engine == Postgres {
 		_, err := tx.ExecContext(ctx, `UPDATE wallet_batch_rows r SET status = v.status, error = v.error,

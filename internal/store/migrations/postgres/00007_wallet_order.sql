@@ -10,7 +10,7 @@
 -- the same transaction as every change: an operation then updates the
 -- customer's row in place (HOT) and one narrow row with three small
 -- indexes. The list sorted by wallet walks this table, filters on it, and
--- joins the customers that pass (customer_wallet_walk.go).
+-- joins the customers that pass (customer_wallet_order.go).
 --
 -- fillfactor leaves room on the customers' pages for the new versions of
 -- their rows. It applies to pages written from now on: a database loaded
