@@ -220,6 +220,7 @@ func (s *Store) BatchProcessChunk(ctx context.Context, a domain.Actor, id string
 			}
 		}
 		var ok, failed int
+		outcomes := make([][]any, len(pending))
 		for i, r := range pending {
 			status, msg, entryID := domain.RowApplied, "", ""
 			if err := reqs[i].err; err != nil {
@@ -229,10 +230,10 @@ func (s *Store) BatchProcessChunk(ctx context.Context, a domain.Actor, id string
 				entryID = reqs[i].entry.ID
 				ok++
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE wallet_batch_rows SET status = $1, error = $2, entry_id = $3
-				WHERE batch_id = $4 AND line = $5`, status, msg, entryID, id, r.Line); err != nil {
-				return err
-			}
+			outcomes[i] = []any{int64(r.Line), status, msg, entryID}
+		}
+		if err := s.batchRowsSet(ctx, tx, id, outcomes); err != nil {
+			return err
 		}
 		finished := "NULL"
 		status := "processing"
@@ -245,4 +246,24 @@ func (s *Store) BatchProcessChunk(ctx context.Context, a domain.Actor, id string
 		return err
 	})
 	return more, translate(err, "batch")
+}
+
+// batchRowsSet records the outcomes of a chunk's rows, each (line, status,
+// error, entry id). On PostgreSQL in one statement: each statement is a
+// round trip, and a chunk has hundreds of rows.
+func (s *Store) batchRowsSet(ctx context.Context, tx *sql.Tx, id string, outcomes [][]any) error {
+	if s.engine == Postgres {
+		_, err := tx.ExecContext(ctx, `UPDATE wallet_batch_rows r SET status = v.status, error = v.error,
+			entry_id = v.entry_id FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[])
+			AS v(line, status, error, entry_id) WHERE r.batch_id = $1 AND r.line = v.line`,
+			append([]any{id}, arrays("ittt", outcomes)...)...)
+		return err
+	}
+	for _, o := range outcomes {
+		if _, err := s.exec(ctx, tx, `UPDATE wallet_batch_rows SET status = $1, error = $2, entry_id = $3
+			WHERE batch_id = $4 AND line = $5`, o[1], o[2], o[3], id, o[0]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -241,11 +241,14 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		after = fmt.Sprintf(" AND (c.%s, c.id) %s (%s, %s)", col, cmp, cur.key, cur.id)
 		q.markByCursor(col, desc)
 	}
-	order := ` ORDER BY c.` + col + ` ` + dir + `, c.id ` + dir
+	sw := s.sortWalkOf(col)
+	if !sw.wallet {
+		sw.from += walkIndex(s.engine, sortKey, statusLeads)
+	}
 	walk := func(extra string) ([]*domain.Customer, error) {
-		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM customers c`+walkIndex(s.engine, sortKey, statusLeads)+`
-			JOIN subaccounts s ON s.id = c.subaccount_id WHERE `+q.where(walkable)+after+extra+order+
-			` LIMIT `+strconv.Itoa(limit+1))
+		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM `+sw.from+`
+			JOIN subaccounts s ON s.id = c.subaccount_id WHERE `+sw.where(q, walkable)+sw.after(cur, cmp)+extra+
+			sw.order(dir)+` LIMIT `+strconv.Itoa(limit+1))
 	}
 
 	var err error
@@ -272,7 +275,7 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 	case m.fts != "" && col == "name_key" && len(q.filters) == 1:
 		page.Data, page.Total, err = s.searchByName(ctx, q, m, walkable, cur, desc, limit)
 	default:
-		page.Data, page.Total, err = s.searchPage(ctx, q, m, walkable, walk, after, cur, col, dir, cmp, limit)
+		page.Data, page.Total, err = s.searchPage(ctx, q, m, walkable, walk, sw, after, cur, col, dir, cmp, limit)
 	}
 	if err != nil {
 		return page, translate(err, "customer")
@@ -331,19 +334,19 @@ const searchPass = 30000
 // order, far from the cursor (a first name, sorted by name), or there are
 // few of them: one pass over the matches then counts them and sorts a page.
 func (s *Store) searchPage(ctx context.Context, q *listQuery, m *match, walkable func(string) bool,
-	walk func(string) ([]*domain.Customer, error), after string, cur *cursorArgs, col, dir, cmp string,
+	walk func(string) ([]*domain.Customer, error), sw sortWalk, after string, cur *cursorArgs, col, dir, cmp string,
 	limit int) ([]*domain.Customer, int, error) {
 	// The walk ends at the searchWalk-th row, found in the sort index alone.
 	var end string
 	var k, id any
-	err := s.listRow(ctx, q, `SELECT c.`+col+`, c.id FROM customers c WHERE `+q.where(walkable)+after+
-		` ORDER BY c.`+col+` `+dir+`, c.id `+dir+` LIMIT 1 OFFSET `+strconv.Itoa(searchWalk-1)).Scan(&k, &id)
+	err := s.listRow(ctx, q, `SELECT `+sw.key+`, `+sw.id+` FROM `+sw.from+` WHERE `+sw.where(q, walkable)+
+		sw.after(cur, cmp)+sw.order(dir)+` LIMIT 1 OFFSET `+strconv.Itoa(searchWalk-1)).Scan(&k, &id)
 	switch {
 	case err == sql.ErrNoRows: // the rest is shorter than a walk
 	case err != nil:
 		return nil, 0, err
 	default:
-		end = fmt.Sprintf(" AND (c.%s, c.id) %s (%s, %s)", col, map[string]string{">": "<=", "<": ">="}[cmp],
+		end = fmt.Sprintf(" AND (%s, %s) %s (%s, %s)", sw.key, sw.id, map[string]string{">": "<=", "<": ">="}[cmp],
 			q.arg(k), q.arg(id))
 	}
 	data, err := walk(end + " AND " + m.residual)

@@ -28,11 +28,13 @@ var loadColumns = []string{"id", "subaccount_id", "customer_number", "external_i
 var rebuildAbove = 50000
 
 // searchTrigger is the SQLite trigger that indexes a new customer for
-// search, and pgSearchTrigger PostgreSQL's; a rebuilding load indexes its
-// rows in one statement instead.
+// search, and pgSearchTrigger PostgreSQL's; pgWalletTrigger is the one that
+// places a new customer in PostgreSQL's wallet order. A rebuilding load
+// fills each of their tables in one statement instead.
 const (
 	searchTrigger   = "customers_search_insert"
 	pgSearchTrigger = "customer_search_insert"
+	pgWalletTrigger = "customer_wallet_order_insert"
 )
 
 // CustomerLoad stores one batch of customers of sa in its own transaction.
@@ -134,8 +136,10 @@ func (l *CustomerLoader) begin(ctx context.Context, expect int) error {
 		if _, err := l.tx.ExecContext(ctx, `DROP TRIGGER `+searchTrigger); err != nil {
 			return err
 		}
-	} else if _, err := l.tx.ExecContext(ctx, `ALTER TABLE customers DISABLE TRIGGER `+pgSearchTrigger); err != nil {
-		// PostgreSQL's search table is filled in one pass at Commit instead.
+	} else if _, err := l.tx.ExecContext(ctx, `ALTER TABLE customers DISABLE TRIGGER `+pgSearchTrigger+
+		`, DISABLE TRIGGER `+pgWalletTrigger); err != nil {
+		// PostgreSQL's search and wallet order tables are filled in one
+		// pass at Commit instead.
 		return err
 	}
 	rows, err := l.tx.QueryContext(ctx, q)
@@ -372,7 +376,12 @@ func (l *CustomerLoader) finish(ctx context.Context) error {
 		if _, err := l.tx.ExecContext(ctx, `SELECT customer_search_rebuild($1)`, pgZoneRows); err != nil {
 			return err
 		}
-		_, err := l.tx.ExecContext(ctx, `ALTER TABLE customers ENABLE TRIGGER `+pgSearchTrigger)
+		// Wallet order: every customer again, sorted once.
+		if _, err := l.tx.ExecContext(ctx, `SELECT customer_wallet_order_rebuild()`); err != nil {
+			return err
+		}
+		_, err := l.tx.ExecContext(ctx, `ALTER TABLE customers ENABLE TRIGGER `+pgSearchTrigger+
+			`, ENABLE TRIGGER `+pgWalletTrigger)
 		return err
 	}
 	// What the insert trigger would have done row by row, in one statement:
@@ -440,10 +449,13 @@ func (s *Store) Optimize(ctx context.Context) error {
 	if s.engine == Postgres {
 		// The search table too: vacuuming merges the trigram index's list
 		// of pending entries, which a search reads in every zone it looks
-		// up, and its statistics steer the planner's choices.
-		_, err := s.w.ExecContext(ctx, `VACUUM (ANALYZE) customers`)
-		if err == nil {
-			_, err = s.w.ExecContext(ctx, `VACUUM (ANALYZE) customer_search`)
+		// up, and its statistics steer the planner's choices. The wallet
+		// order's steer the list sorted by wallet.
+		var err error
+		for _, table := range []string{"customers", "customer_search", "customer_wallet_order"} {
+			if _, err = s.w.ExecContext(ctx, `VACUUM (ANALYZE) `+table); err != nil {
+				break
+			}
 		}
 		return translate(err, "statistics")
 	}

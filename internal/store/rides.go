@@ -314,6 +314,9 @@ func (s *Store) RideEnd(ctx context.Context, a domain.Actor, rideID string) (*do
 			ts(at), string(c.Status), ts(at), c.ID); err != nil {
 			return err
 		}
+		if err := s.walletOrderSet(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := s.statsApply(ctx, tx, c.SubaccountID, c.ID, statsDelta(&before, c)); err != nil {
 			return err
 		}

@@ -408,9 +408,15 @@ func (s *Store) walletWriteSQLite(ctx context.Context, tx *sql.Tx, w *walletWrit
 // walletWritePostgresSQL writes a whole batch in one statement of
 // data-modifying CTEs over arrays, one array per column: one round trip,
 // and one prepared statement whatever the batch holds.
+//
+// The balances change in place: no index of customers holds them, and the
+// wallet order, which does, is written here (migration 00007).
 const walletWritePostgresSQL = `WITH upd AS (
 	UPDATE customers c SET wallet_balance = v.wallet, bonus_balance = v.bonus, updated_at = v.at
 	FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS v(id, wallet, bonus, at) WHERE c.id = v.id
+	RETURNING c.seq, c.wallet_balance
+), ord AS (
+	UPDATE customer_wallet_order w SET wallet_balance = upd.wallet_balance FROM upd WHERE w.seq = upd.seq
 ), led AS (
 	INSERT INTO ledger_entries (id, subaccount_id, customer_id, kind, bucket, amount, wallet_after, bonus_after, note,
 		actor, actor_id, idempotency_key, cause_type, cause_id, created_at)

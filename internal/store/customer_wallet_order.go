@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/mobidesk/mobidesk/internal/domain"
+)
+
+// sortWalk is where a list walks its sort order: the tables of the walk,
+// naming customers c, and the sort key and id as the order's index holds
+// them.
+//
+// On PostgreSQL the wallet order is not an index of customers: a wallet
+// operation would then rewrite every index of the customer's row
+// (migration 00007). It is the narrow table customer_wallet_order w, kept
+// exact in the same transactions; a walk reads it in index order, tests
+// the filters on its rows, and joins the rows that pass to their customers.
+type sortWalk struct {
+	from    string
+	key, id string
+	wallet  bool // through customer_wallet_order w
+}
+
+// sortWalkOf returns the walk of the sort column col.
+func (s *Store) sortWalkOf(col string) sortWalk {
+	if s.engine == Postgres && col == "wallet_balance" {
+		return sortWalk{from: "customer_wallet_order w JOIN customers c ON c.seq = w.seq",
+			key: "w.wallet_balance", id: "w.id", wallet: true}
+	}
+	return sortWalk{from: "customers c", key: "c." + col, id: "c.id"}
+}
+
+// walletOrderFilters are the columns of customers that the wallet order
+// holds for the filters.
+var walletOrderFilters = map[string]bool{"status": true, "region": true, "device_os": true, "joined_at": true,
+	"last_active_at": true}
+
+// where renders the subaccount and the filters of a walk. Through the
+// wallet order they are tested on its rows, which its indexes serve in
+// part; a filter on a column it does not hold, on the customers joined.
+func (w sortWalk) where(q *listQuery, walkable func(col string) bool) string {
+	if !w.wallet {
+		return q.where(walkable)
+	}
+	parts := []string{"w.subaccount_id = " + q.sub}
+	for _, f := range q.filters {
+		table := "c."
+		if walletOrderFilters[f.col] {
+			table = "w."
+		}
+		parts = append(parts, table+f.col+" "+f.test)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// after is the condition of a walk that starts after cur, with cmp > or <;
+// empty without a cursor.
+func (w sortWalk) after(cur *cursorArgs, cmp string) string {
+	if cur == nil {
+		return ""
+	}
+	return fmt.Sprintf(" AND (%s, %s) %s (%s, %s)", w.key, w.id, cmp, cur.key, cur.id)
+}
+
+// order is a walk's ORDER BY, in direction dir.
+func (w sortWalk) order(dir string) string {
+	return ` ORDER BY ` + w.key + ` ` + dir + `, ` + w.id + ` ` + dir
+}
+
+// walletOrderSet moves c to its balance in PostgreSQL's wallet order, in
+// tx, after a statement other than a wallet batch changed the balance: the
+// order's trigger leaves balances to the statements that change them.
+func (s *Store) walletOrderSet(ctx context.Context, tx *sql.Tx, c *domain.Customer) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE customer_wallet_order SET wallet_balance = $1
+		WHERE seq = (SELECT seq FROM customers WHERE id = $2)`, c.WalletBalance, c.ID)
+	return err
+}
