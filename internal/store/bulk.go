@@ -80,14 +80,21 @@ func (s *Store) BatchCreate(ctx context.Context, a domain.Actor, b *domain.Walle
 			return translate(err, "batch")
 		}
 		// Many rows a statement: on PostgreSQL each statement is a round
-		// trip, and a file has a hundred thousand rows.
+		// trip, and a file has a hundred thousand rows. SQLite takes them as
+		// anonymous ? parameters: it looks a numbered $n up in a list of
+		// the statement's names, when parsing and again when binding, which
+		// for 8,000 of them took 22 s of a 100,000-row file instead of 0.4.
 		for start := 0; start < len(rows); start += batchRowsPerInsert {
 			chunk := rows[start:min(start+batchRowsPerInsert, len(rows))]
 			values := make([]string, len(chunk))
 			args := make([]any, 0, 8*len(chunk))
 			for i, r := range chunk {
-				n := len(args)
-				values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+				if s.engine == SQLite {
+					values[i] = "(?, ?, ?, ?, ?, ?, ?, ?)"
+				} else {
+					n := len(args)
+					values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+				}
 				args = append(args, b.ID, r.Line, r.CustomerRef, r.CustomerID, r.Amount, r.Note, r.Status, r.Error)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_batch_rows (batch_id, line, customer_ref, customer_id,
