@@ -51,6 +51,7 @@ func cmdServe(ctx context.Context, args []string, env *Env) error {
 			}
 		}
 	}
+	go a.Store.WarmSearch(ctx)
 	srv, err := server.New(a, server.Config{Web: web.Config{SecureCookies: *secure}, Log: log})
 	if err != nil {
 		return err

@@ -152,3 +152,20 @@ func names(all map[string]*domain.Customer, ids []string) []string {
 	}
 	return out
 }
+
+// WarmSearch draws the search samples ahead of the first search, so that
+// no operator's search waits for them.
+func TestWarmSearchDrawsTheSamples(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, engine store.Engine) {
+		s := testdb.Open(t, engine)
+		sa := createSubaccount(t, s, "warm")
+		createCustomer(t, s, sa, "Warm Welcome")
+		if s.SearchWarmForTest() {
+			t.Fatal("samples drawn before any search or warm-up")
+		}
+		s.WarmSearch(ctx(t))
+		if !s.SearchWarmForTest() {
+			t.Fatal("WarmSearch left the samples undrawn")
+		}
+	})
+}

@@ -28,3 +28,15 @@ func (s *Store) MoveWALForTest(path string) string {
 	s.group.wal.path = path
 	return old
 }
+
+// SearchWarmForTest says whether the samples searches plan with are drawn.
+func (s *Store) SearchWarmForTest() bool {
+	if s.engine == SQLite {
+		s.trigrams.mu.Lock()
+		defer s.trigrams.mu.Unlock()
+		return s.trigrams.est != nil
+	}
+	searchSamples.Lock()
+	defer searchSamples.Unlock()
+	return searchSamples.m[s.dsn] != nil
+}
