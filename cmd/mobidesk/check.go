@@ -26,6 +26,13 @@ func cmdCheckLedger(ctx context.Context, args []string, env *Env) error {
 		fmt.Fprintf(env.Stdout, "%s: stored wallet %d bonus %d, ledger wallet %d bonus %d\n",
 			m.CustomerID, m.Wallet, m.Bonus, m.LedgerWallet, m.LedgerBonus)
 	}
+	misplaced, err := a.Store.WalletOrderCheck(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range misplaced {
+		fmt.Fprintf(env.Stdout, "%s: out of step in the wallet sort order\n", id)
+	}
 	subs, err := a.Store.SubaccountList(ctx)
 	if err != nil {
 		return err
@@ -42,8 +49,9 @@ func cmdCheckLedger(ctx context.Context, args []string, env *Env) error {
 			fmt.Fprintf(env.Stdout, "%s: summary counters had drifted and were recounted\n", sa.Slug)
 		}
 	}
-	if len(bad) > 0 || drifted > 0 {
-		return fmt.Errorf("ledger check failed: %d customers, %d subaccounts", len(bad), drifted)
+	if len(bad) > 0 || len(misplaced) > 0 || drifted > 0 {
+		return fmt.Errorf("ledger check failed: %d customers, %d out of the wallet order, %d subaccounts", len(bad),
+			len(misplaced), drifted)
 	}
 	fmt.Fprintln(env.Stdout, "ledger ok: every balance equals the sum of its entries")
 	return nil

@@ -76,31 +76,3 @@ func (s *Store) SearchBucketMismatchesForTest(ctx context.Context) ([]string, er
 	}
 	return out, rows.Err()
 }
-
-// WalletOrderMismatchesForTest returns the ids of the customers whose row
-// in PostgreSQL's wallet order is missing, extra, or differs from them in
-// any column it holds; SQLite has no such table.
-func (s *Store) WalletOrderMismatchesForTest(ctx context.Context) ([]string, error) {
-	if s.engine != Postgres {
-		return nil, nil
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT COALESCE(c.id, w.id) FROM customers c
-		FULL JOIN customer_wallet_order w ON w.seq = c.seq
-		WHERE c.seq IS NULL OR w.seq IS NULL
-			OR (c.subaccount_id, c.status, c.wallet_balance, c.id, c.region, c.device_os, c.joined_at, c.last_active_at)
-			IS DISTINCT FROM (w.subaccount_id, w.status, w.wallet_balance, w.id, w.region, w.device_os, w.joined_at,
-				w.last_active_at)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}

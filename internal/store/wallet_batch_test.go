@@ -45,6 +45,11 @@ func checkBooks(t *testing.T, s *store.Store, subs ...*domain.Subaccount) {
 	if len(bad) > 0 {
 		t.Errorf("balances differ from their ledgers: %+v", bad)
 	}
+	misplaced, err := s.WalletOrderCheck(ctx(t))
+	must(t, err)
+	if len(misplaced) > 0 {
+		t.Errorf("customers out of step in the wallet order: %v", misplaced)
+	}
 	for _, sa := range subs {
 		drift, err := s.CustomerStatsRecount(ctx(t), sa.ID)
 		must(t, err)

@@ -62,7 +62,7 @@ func walletCmp(a, b *domain.Customer, sort string) int {
 // by wallet finds what it finds sorted otherwise.
 func checkWalletOrder(t *testing.T, s *store.Store, sa *domain.Subaccount) {
 	t.Helper()
-	bad, err := s.WalletOrderMismatchesForTest(ctx(t))
+	bad, err := s.WalletOrderCheck(ctx(t))
 	must(t, err)
 	if len(bad) > 0 {
 		t.Errorf("the wallet order differs from the customers: %v", bad)
