@@ -3,19 +3,15 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mobidesk/mobidesk/internal/domain"
-	"github.com/mobidesk/mobidesk/internal/ids"
+	"github.com/mobidesk/mobidesk/internal/testdb/testpg"
 )
 
 // Small zones, and few estimated matches for a lookup in one pass, so that
@@ -190,42 +186,13 @@ func checkSearch(t *testing.T, s *Store, way string, all []*domain.Customer, f d
 	}
 }
 
-// postgresForTest returns the DSN of a fresh PostgreSQL database, as
-// testdb does for the other tests (which this package's own tests cannot
-// import), or skips the test when no server answers.
+// postgresForTest returns the DSN of a fresh PostgreSQL database, or
+// skips the test when PostgreSQL is skipped.
 func postgresForTest(t *testing.T) string {
 	t.Helper()
-	admin := os.Getenv("MOBIDESK_TEST_PG")
-	if admin == "" || admin == "1" || admin == "true" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	dsn := testpg.Fresh(t)
+	if dsn == "" {
+		t.Skip("PostgreSQL is not available")
 	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if conn, err := net.DialTimeout("tcp", u.Host, time.Second); err != nil {
-		if os.Getenv("MOBIDESK_TEST_PG") != "" {
-			t.Fatalf("MOBIDESK_TEST_PG is set but %s does not answer: %v", u.Host, err)
-		}
-		t.Skip("PostgreSQL does not answer at " + u.Host)
-	} else {
-		conn.Close()
-	}
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	name := strings.ReplaceAll(ids.New("mobidesk_test"), "-", "_")
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", admin); err == nil {
-			db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			db.Close()
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
+	return dsn
 }
