@@ -200,7 +200,11 @@ func (s *Store) customerWrite(ctx context.Context, tx *sql.Tx, c *domain.Custome
 
 const statsUpsertSQL = `INSERT INTO customer_stats
 	(subaccount_id, shard, total, new, active, blocked, identity_required, deleted, wallet_value, bonus_total)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)` + statsAddSQL
+
+// statsAddSQL ends an insert of counter deltas: a shard that exists already
+// adds them to its counters.
+const statsAddSQL = `
 	ON CONFLICT (subaccount_id, shard) DO UPDATE SET total = customer_stats.total + excluded.total,
 	new = customer_stats.new + excluded.new, active = customer_stats.active + excluded.active,
 	blocked = customer_stats.blocked + excluded.blocked,

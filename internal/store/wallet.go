@@ -440,14 +440,7 @@ const walletWritePostgresSQL = `WITH upd AS (
 	INSERT INTO customer_stats (subaccount_id, shard, total, new, active, blocked, identity_required, deleted,
 		wallet_value, bonus_total)
 	SELECT * FROM unnest($39::text[], $40::int[], $41::bigint[], $42::bigint[], $43::bigint[], $44::bigint[],
-		$45::bigint[], $46::bigint[], $47::bigint[], $48::bigint[])
-	ON CONFLICT (subaccount_id, shard) DO UPDATE SET total = customer_stats.total + excluded.total,
-		new = customer_stats.new + excluded.new, active = customer_stats.active + excluded.active,
-		blocked = customer_stats.blocked + excluded.blocked,
-		identity_required = customer_stats.identity_required + excluded.identity_required,
-		deleted = customer_stats.deleted + excluded.deleted,
-		wallet_value = customer_stats.wallet_value + excluded.wallet_value,
-		bonus_total = customer_stats.bonus_total + excluded.bonus_total
+		$45::bigint[], $46::bigint[], $47::bigint[], $48::bigint[])` + statsAddSQL + `
 ) SELECT 1`
 
 func (s *Store) walletWritePostgres(ctx context.Context, tx *sql.Tx, w *walletWrites, shard int) error {
