@@ -241,10 +241,7 @@ func (s *Store) CustomerList(ctx context.Context, f domain.CustomerFilter) (doma
 		after = fmt.Sprintf(" AND (c.%s, c.id) %s (%s, %s)", col, cmp, cur.key, cur.id)
 		q.markByCursor(col, desc)
 	}
-	sw := s.sortWalkOf(col)
-	if !sw.wallet {
-		sw.from += walkIndex(s.engine, sortKey, statusLeads)
-	}
+	sw := s.sortWalkOf(sortKey, statusLeads)
 	walk := func(extra string) ([]*domain.Customer, error) {
 		return s.listRows(ctx, q, `SELECT `+customerColumns+` FROM `+sw.from+`
 			JOIN subaccounts s ON s.id = c.subaccount_id WHERE `+sw.where(q, walkable)+sw.after(cur, cmp)+extra+

@@ -24,13 +24,15 @@ type sortWalk struct {
 	wallet  bool // through customer_wallet_order w
 }
 
-// sortWalkOf returns the walk of the sort column col.
-func (s *Store) sortWalkOf(col string) sortWalk {
+// sortWalkOf returns the walk of a sort; statusLeads says whether the
+// tab's status leads the index it reads (see walkIndex).
+func (s *Store) sortWalkOf(sortKey string, statusLeads bool) sortWalk {
+	col := sortColumns[sortKey]
 	if s.engine == Postgres && col == "wallet_balance" {
 		return sortWalk{from: "customer_wallet_order w JOIN customers c ON c.seq = w.seq",
 			key: "w.wallet_balance", id: "w.id", wallet: true}
 	}
-	return sortWalk{from: "customers c", key: "c." + col, id: "c.id"}
+	return sortWalk{from: "customers c" + walkIndex(s.engine, sortKey, statusLeads), key: "c." + col, id: "c.id"}
 }
 
 // walletOrderFilters are the columns of customers that the wallet order
