@@ -85,6 +85,12 @@ func (s *Store) searchEstimates(ctx context.Context) *searchEstimates {
 	return t.est
 }
 
+// shareOf is the estimated share of customers whose search text has the
+// trigram tg. A trigram that no sampled customer has is rare, not absent.
+func shareOf(share map[string]float64, tg string) float64 {
+	return max(share[tg], 0.5/trigramSample)
+}
+
 // shares returns the trigrams' shares; nil without estimates.
 func (e *searchEstimates) shares() map[string]float64 {
 	if e == nil {
@@ -107,7 +113,7 @@ func (e *searchEstimates) checkAtMost(subaccountID, term string) int {
 	}
 	var entries float64
 	for _, tg := range trigramsOf(term) {
-		entries += n * max(e.share[tg], 0.5/trigramSample)
+		entries += n * shareOf(e.share, tg)
 	}
 	return min(verifyAtMost, int(entries/checkCost))
 }
@@ -213,8 +219,7 @@ func rareTrigrams(term string, share map[string]float64) []string {
 	}
 	slices.Sort(tgs)
 	tgs = slices.Compact(tgs)
-	// A trigram that no sampled customer has is rare, not absent.
-	est := func(tg string) float64 { return max(share[tg], 0.5/trigramSample) }
+	est := func(tg string) float64 { return shareOf(share, tg) }
 	slices.SortStableFunc(tgs, func(a, b string) int { return cmp.Compare(est(a), est(b)) })
 	left := est(tgs[0]) // the share of customers left to check
 	n := 1
