@@ -119,10 +119,19 @@ func (s *Store) newPGSearch(ctx context.Context, q *listQuery, term, tab string,
 	if tab == "" || tab == "all" {
 		p.tab = "cs.status <> 'deleted'"
 	}
-	patterns, share := trigramPatterns(term, sample)
-	if sample != nil {
-		// The one pass asks the index about every subaccount.
-		p.candidates = int(share * float64(sample.customers))
+	// The zoned passes ask the index about the subaccount's zones, so their
+	// patterns are chosen on its sample. The one pass asks it about every
+	// subaccount's rows: its patterns are chosen, and the rows it will
+	// check counted, on the sample of all of them. Digits that are rare
+	// together in one subaccount's phone numbers can be common together in
+	// another's, whose rows the one pass would then check one by one.
+	patterns, _ := trigramPatterns(term, sample)
+	if all := s.searchSample(ctx, ""); all != nil {
+		onePass, share := trigramPatterns(term, all)
+		p.candidates = int(share * float64(all.customers))
+		if p.rare() {
+			patterns = onePass
+		}
 	}
 	var conds []string
 	for _, pattern := range patterns {
@@ -978,7 +987,7 @@ func (sm *searchSample) denseStart(term string, desc bool, need int) bool {
 // miss a name altogether.)
 type searchSampling struct {
 	at      time.Time
-	bySub   map[string]*searchSample
+	bySub   map[string]*searchSample // "" holds the sample of all
 	drawing bool
 }
 
@@ -995,7 +1004,8 @@ var searchSamples = struct {
 	m map[string]*searchSampling
 }{m: map[string]*searchSampling{}}
 
-// searchSample returns the sample of a subaccount; nil when it has none.
+// searchSample returns the sample of a subaccount, or of every subaccount
+// for ""; nil when it has none.
 // The first call draws the database's samples; later ones draw them again
 // in the background when they are old, using the old ones meanwhile.
 func (s *Store) searchSample(ctx context.Context, subaccountID string) *searchSample {
@@ -1064,15 +1074,25 @@ func (s *Store) drawSamples(ctx context.Context) (*searchSampling, error) {
 		if err := rows.Scan(&sub, &status, &zone, &text); err != nil {
 			return nil, err
 		}
-		sm := sp.bySub[sub]
+		sp.add(sub, status, zone, text, int(max(1, maxSeq/max(n, 1))), int(maxSeq))
+	}
+	return sp, rows.Err()
+}
+
+// add puts a sampled customer into its subaccount's sample and into the
+// sample of all, kept under "". Each sampled customer stands for rows of
+// the customers in all subaccounts.
+func (sp *searchSampling) add(sub, status string, zone int64, text string, rows, customers int) {
+	grams := indexGrams(text)
+	for _, key := range []string{sub, ""} {
+		sm := sp.bySub[key]
 		if sm == nil {
-			sm = &searchSample{rows: int(max(1, maxSeq/max(n, 1))), customers: int(maxSeq), grams: map[string][]int32{}}
-			sp.bySub[sub] = sm
+			sm = &searchSample{rows: rows, customers: customers, grams: map[string][]int32{}}
+			sp.bySub[key] = sm
 		}
-		for _, g := range indexGrams(text) {
+		for _, g := range grams {
 			sm.grams[g] = append(sm.grams[g], int32(len(sm.texts)))
 		}
 		sm.texts, sm.status, sm.zone = append(sm.texts, text), append(sm.status, status), append(sm.zone, zone)
 	}
-	return sp, rows.Err()
 }

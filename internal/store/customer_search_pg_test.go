@@ -196,3 +196,74 @@ func postgresForTest(t *testing.T) string {
 	}
 	return dsn
 }
+
+// TestOnePassPatternsAreChosenForEverySubaccount: the one pass asks the
+// trigram index about the rows of every subaccount, so the trigrams it
+// asks for must be rare together in all of them. Here the digits of an
+// Austin number are rare together in Austin's phone numbers but common
+// together in Berlin's, where every number starts +49 162 462 916: chosen on
+// Austin's sample alone, the pass would check most of Berlin's customers.
+func TestOnePassPatternsAreChosenForEverySubaccount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	sp := &searchSampling{bySub: map[string]*searchSample{}}
+	var texts []string
+	for i := range 600 {
+		sub, text := "austin", fmt.Sprintf("ann lee%d@mail.example +1512%07d", i, rng.IntN(10000000))
+		if i%2 == 1 {
+			sub, text = "berlin", fmt.Sprintf("max weber%d@web.de +49162462916%04d", i, i)
+		}
+		sp.add(sub, "new", 0, text, 1, 600)
+		texts = append(texts, text)
+	}
+	term := "512462916"
+	checked := func(patterns []string) int {
+		n := 0
+		for _, text := range texts {
+			all := true
+			for _, p := range patterns {
+				all = all && strings.Contains(text, strings.Trim(p, "%"))
+			}
+			if all {
+				n++
+			}
+		}
+		return n
+	}
+	own, _ := trigramPatterns(term, sp.bySub["austin"])
+	onePass, share := trigramPatterns(term, sp.bySub[""])
+	if got := checked(onePass); got > 3 {
+		t.Errorf("the one pass's patterns %q find %d sampled rows to check; want at most 3", onePass, got)
+	}
+	if est, got := int(share*float64(len(texts))), checked(onePass); est > got+3 || got > est+3 {
+		t.Errorf("the one pass's patterns %q are estimated to find %d rows; they find %d", onePass, est, got)
+	}
+	// The test means something only if Austin's sample alone chooses
+	// worse.
+	if checked(own) <= checked(onePass) {
+		t.Fatalf("Austin's own patterns %q find %d rows, no more than the one pass's %q; the test shows nothing",
+			own, checked(own), onePass)
+	}
+
+	// A search of the term takes the one pass, asking for its patterns.
+	sp.at = time.Now()
+	s := &Store{dsn: "sampled:" + t.Name()}
+	searchSamples.Lock()
+	searchSamples.m[s.dsn] = sp
+	searchSamples.Unlock()
+	t.Cleanup(func() {
+		searchSamples.Lock()
+		delete(searchSamples.m, s.dsn)
+		searchSamples.Unlock()
+	})
+	q := &listQuery{engine: Postgres, args: []any{"austin"}, sub: "$1", filters: []filter{{test: "<> 'deleted'"}}}
+	p := s.newPGSearch(t.Context(), q, term, "all", false, 51)
+	if !p.rare() {
+		t.Fatalf("a term matching one customer is not looked up in one pass (matches %d, candidates %d)",
+			p.matches, p.candidates)
+	}
+	for _, pattern := range onePass {
+		if !slices.Contains(q.args, any(pattern)) {
+			t.Errorf("the one pass asks for %q, not for the patterns chosen on every subaccount %q", q.args[1:], onePass)
+		}
+	}
+}
