@@ -19,7 +19,7 @@ func (a *App) WalletAct(ctx context.Context, actor domain.Actor, c *domain.Custo
 	if err := act.Validate(sa.MaxWalletAmount); err != nil {
 		return nil, nil, err
 	}
-	return a.Store.WalletApply(ctx, actor, store.WalletOp{CustomerID: c.ID, Action: act, IdempotencyKey: key})
+	return a.Store.WalletApply(ctx, actor, store.WalletOp{CustomerID: c.ID, Action: act, IdempotencyKey: key, Read: c})
 }
 
 // WalletReverse undoes one ledger entry of a customer with a compensating
@@ -34,5 +34,5 @@ func (a *App) WalletReverse(ctx context.Context, actor domain.Actor, c *domain.C
 		return nil, nil, err
 	}
 	return a.Store.WalletApply(ctx, actor, store.WalletOp{CustomerID: c.ID, ReverseEntryID: entryID, Note: note,
-		IdempotencyKey: key})
+		IdempotencyKey: key, Read: c})
 }

@@ -49,10 +49,12 @@ func (w *workloads) walletOps(ctx context.Context, n int) (Result, error) {
 		return Result{Name: "wallet_ops"}, nil
 	}
 	actor := domain.Actor{Principal: domain.SystemPrincipal, Note: "bench"}
+	// Each credit hands the store the customer as read before, as the API
+	// and the dashboard do: they read it to check the operator may see it.
 	credit := func(i int) error {
 		c := pool[(i*7919)%len(pool)]
 		_, _, err := w.a.Store.WalletApply(ctx, actor, store.WalletOp{CustomerID: c.ID,
-			Action: domain.WalletAction{Kind: domain.KindCredit, Amount: 1, Note: "bench"}})
+			Action: domain.WalletAction{Kind: domain.KindCredit, Amount: 1, Note: "bench"}, Read: c})
 		return err
 	}
 	// One unmeasured credit for each sampled customer first, so that the

@@ -27,6 +27,10 @@ type WalletOp struct {
 	// Quiet leaves out the audit entry: the operation is one row of a batch
 	// whose processing is audited once.
 	Quiet bool
+	// Read is the customer as the caller read it just before, if it did:
+	// the answer is then that customer with the balances the operation
+	// left, and the store need not read it again.
+	Read *domain.Customer
 }
 
 const ledgerColumns = `l.id, l.subaccount_id, l.customer_id, l.kind, l.bucket, l.amount, l.wallet_after, l.bonus_after,
@@ -48,17 +52,32 @@ func scanEntry(row scanner) (*domain.LedgerEntry, error) {
 // WalletApply moves money in one durable transaction: the balance, its
 // ledger entry, the summary counters, a notification when a fee takes the
 // wallet below zero, and the audit entry. It returns the entry and the
-// customer after it. A repeated IdempotencyKey returns the first entry and
-// changes nothing.
+// customer after it: op.Read with the entry's balances, or else the
+// customer as stored once the operation is durable. A repeated
+// IdempotencyKey returns the first entry, changes nothing, and answers the
+// customer as it is now.
 //
 // Operations from concurrent callers share transactions (see groupCommit):
 // one commit, and on PostgreSQL a handful of statements, for a whole batch.
+// A batch reads of each customer only what the rules need: on SQLite the
+// single writer limits how many operations a second become durable, and
+// reading the whole row took a fifth of its time.
 func (s *Store) WalletApply(ctx context.Context, a domain.Actor, op WalletOp) (*domain.LedgerEntry, *domain.Customer, error) {
 	r := &walletReq{actor: a, op: op}
 	if err := s.group.wallet(ctx, r); err != nil {
 		return nil, nil, translate(err, "customer")
 	}
-	return r.entry, r.cust, nil
+	if op.Read == nil || r.replayed {
+		c, err := s.CustomerGet(ctx, op.CustomerID)
+		if err != nil {
+			return nil, nil, err
+		}
+		return r.entry, c, nil
+	}
+	c := *op.Read
+	c.WalletBalance, c.BonusBalance, c.UpdatedAt = r.entry.WalletBalanceAfter, r.entry.BonusBalanceAfter, r.entry.CreatedAt
+	c.Refresh()
+	return r.entry, &c, nil
 }
 
 // walletReq is one wallet operation in a batch, and its outcome.
@@ -66,9 +85,9 @@ type walletReq struct {
 	actor domain.Actor
 	op    WalletOp
 
-	entry *domain.LedgerEntry // the entry written, or the first one of a retried key
-	cust  *domain.Customer    // the whole customer after the operation
-	err   error               // why the rules refused it; it then wrote nothing
+	entry    *domain.LedgerEntry // the entry written, or the first one of a retried key
+	replayed bool                // whether entry is the first one of a retried key
+	err      error               // why the rules refused it; it then wrote nothing
 }
 
 // walletBatch applies reqs in order inside tx and sets each one's outcome.
@@ -129,7 +148,7 @@ func (s *Store) walletDecide(ctx context.Context, tx *sql.Tx, reqs []*walletReq)
 	moved := map[string]bool{}
 	reversed := map[string]bool{}
 	for _, r := range reqs {
-		r.entry, r.cust, r.err = nil, nil, nil
+		r.entry, r.replayed, r.err = nil, false, nil
 		c := custs[r.op.CustomerID]
 		if c == nil {
 			r.err = domain.Errorf(domain.ECodeNotFound, "Customer not found.")
@@ -137,7 +156,7 @@ func (s *Store) walletDecide(ctx context.Context, tx *sql.Tx, reqs []*walletReq)
 		}
 		if r.op.IdempotencyKey != "" {
 			if e := done[ledgerKey{c.ID, r.op.IdempotencyKey}]; e != nil {
-				r.entry, r.cust = e, snapshot(c)
+				r.entry, r.replayed = e, true
 				continue
 			}
 		}
@@ -191,12 +210,15 @@ func (s *Store) walletDecide(ctx context.Context, tx *sql.Tx, reqs []*walletReq)
 		if m.NotifyNegative {
 			w.notify = append(w.notify, e)
 		}
-		w.stats[c.SubaccountID] = w.stats[c.SubaccountID].add(statsDelta(&before, c))
+		// A movement changes balances alone, and only of customers that are
+		// not deleted, whose balances the sums count.
+		w.stats[c.SubaccountID] = w.stats[c.SubaccountID].add(stats{wallet: c.WalletBalance - before.WalletBalance,
+			bonus: c.BonusBalance - before.BonusBalance})
 		if op.IdempotencyKey != "" {
 			done[ledgerKey{c.ID, op.IdempotencyKey}] = e
 		}
 		moved[c.ID] = true
-		r.entry, r.cust = e, snapshot(c)
+		r.entry = e
 	}
 	for _, id := range custIDs {
 		if moved[id] {
@@ -204,13 +226,6 @@ func (s *Store) walletDecide(ctx context.Context, tx *sql.Tx, reqs []*walletReq)
 		}
 	}
 	return w, nil
-}
-
-// snapshot copies a customer as it is now; the batch goes on moving the
-// original.
-func snapshot(c *domain.Customer) *domain.Customer {
-	cp := *c
-	return &cp
 }
 
 // walletReversible returns the entry of c that a reversal names, unless it
@@ -256,12 +271,14 @@ func (a stats) add(b stats) stats {
 // subaccount's slug and currency come from scalar subqueries instead of a
 // join, and CAST hides the ledger lookup's values from the estimator.
 
-// walletCustomerSQLite reads a whole customer, in scanCustomer's order,
-// and its rowid, by which the update finds the row again.
-var walletCustomerSQLite = `SELECT ` + strings.NewReplacer(
-	"s.slug", "(SELECT s.slug FROM subaccounts s WHERE s.id = c.subaccount_id)",
-	"s.currency", "(SELECT s.currency FROM subaccounts s WHERE s.id = c.subaccount_id)",
-).Replace(customerColumns) + `, c.seq FROM customers c WHERE c.id = $1`
+// walletColumns are what the rules of a money movement read of a
+// customer, in scanWalletCustomer's order.
+const walletColumns = `c.id, c.subaccount_id, s.currency, c.deleted_at, c.wallet_balance, c.bonus_balance, c.seq`
+
+// walletCustomerSQLite reads walletColumns; the rowid is how the update
+// finds the row again.
+var walletCustomerSQLite = `SELECT ` + strings.Replace(walletColumns, "s.currency",
+	"(SELECT s.currency FROM subaccounts s WHERE s.id = c.subaccount_id)", 1) + ` FROM customers c WHERE c.id = $1`
 
 // walletReplaySQLite finds the entry written under a customer's key.
 var walletReplaySQLite = `SELECT ` + strings.Replace(ledgerColumns, "s.currency",
@@ -271,7 +288,7 @@ var walletReplaySQLite = `SELECT ` + strings.Replace(ledgerColumns, "s.currency"
 // walletCustomersPostgres reads and locks the customers of a batch, in id
 // order. FOR NO KEY UPDATE is what the balance update takes anyway; it
 // leaves inserts that merely reference the customer free to run.
-const walletCustomersPostgres = `SELECT ` + customerColumns + `
+const walletCustomersPostgres = `SELECT ` + walletColumns + `
 	FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = ANY($1)
 	ORDER BY c.id FOR NO KEY UPDATE OF c`
 
@@ -282,22 +299,31 @@ const walletReplaysPostgres = `SELECT ` + ledgerColumns + ` FROM ledger_entries 
 	JOIN subaccounts s ON s.id = l.subaccount_id
 	JOIN unnest($1::text[], $2::text[]) AS k(customer_id, key) ON l.customer_id = k.customer_id AND l.idempotency_key = k.key`
 
-// walletCustomers reads the customers named by ids, sorted and distinct;
-// those that do not exist are absent from the result. On SQLite it also
-// returns their rowids.
+// walletCustomers reads what the rules need of the customers named by ids,
+// sorted and distinct, and their rowids; those that do not exist are absent
+// from the result. Each customer holds its id, subaccount, currency,
+// deletion and balances, and nothing else.
 func (s *Store) walletCustomers(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*domain.Customer, map[string]int64, error) {
 	out := make(map[string]*domain.Customer, len(ids))
+	seqs := make(map[string]int64, len(ids))
+	add := func(row scanner) error {
+		var c domain.Customer
+		var deleted sql.NullInt64
+		var seq int64
+		if err := row.Scan(&c.ID, &c.SubaccountID, &c.Currency, &deleted, &c.WalletBalance, &c.BonusBalance,
+			&seq); err != nil {
+			return translate(err, "customer")
+		}
+		c.DeletedAt = fromNullTS(deleted)
+		out[c.ID], seqs[c.ID] = &c, seq
+		return nil
+	}
 	if s.engine == SQLite {
-		seqs := make(map[string]int64, len(ids))
 		for _, id := range ids {
-			var seq int64
-			c, err := scanCustomer(withExtra{s.queryRow(ctx, tx, walletCustomerSQLite, id), &seq})
-			if domain.ErrorCode(err) == domain.ECodeNotFound {
-				continue
-			} else if err != nil {
+			err := add(s.queryRow(ctx, tx, walletCustomerSQLite, id))
+			if err != nil && domain.ErrorCode(err) != domain.ECodeNotFound {
 				return nil, nil, err
 			}
-			out[c.ID], seqs[c.ID] = c, seq
 		}
 		return out, seqs, nil
 	}
@@ -307,23 +333,12 @@ func (s *Store) walletCustomers(ctx context.Context, tx *sql.Tx, ids []string) (
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
+		if err := add(rows); err != nil {
 			return nil, nil, err
 		}
-		out[c.ID] = c
 	}
-	return out, nil, rows.Err()
+	return out, seqs, rows.Err()
 }
-
-// withExtra scans a row's last columns into extra, after those its
-// scanner wants.
-type withExtra struct {
-	row   scanner
-	extra any
-}
-
-func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra)...) }
 
 // walletReplays returns the entries already written under keys.
 func (s *Store) walletReplays(ctx context.Context, tx *sql.Tx, keys []ledgerKey) (map[ledgerKey]*domain.LedgerEntry, error) {

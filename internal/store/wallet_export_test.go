@@ -8,9 +8,8 @@ import (
 
 // WalletOutcome is what one operation of a batch came to.
 type WalletOutcome struct {
-	Entry    *domain.LedgerEntry
-	Customer *domain.Customer
-	Err      error
+	Entry *domain.LedgerEntry
+	Err   error
 }
 
 // WalletBatchForTest runs ops as one batch of the grouped writer, as if
@@ -27,7 +26,7 @@ func (s *Store) WalletBatchForTest(a domain.Actor, ops ...WalletOp) []WalletOutc
 			out[i].Err = translate(err, "customer")
 			continue
 		}
-		out[i] = WalletOutcome{Entry: r.wallet.entry, Customer: r.wallet.cust}
+		out[i] = WalletOutcome{Entry: r.wallet.entry}
 	}
 	return out
 }
