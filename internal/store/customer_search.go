@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mobidesk/mobidesk/internal/domain"
@@ -78,6 +79,7 @@ func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkab
 		counted <- countResult{len(all) + n, err}
 	}(bucketSearch{s: s, q: &listQuery{engine: q.engine, args: slices.Clone(q.args), statusLo: q.statusLo,
 		statusHi: q.statusHi}, m: m, code: b.code}, all[len(all)-1]+1, hi)
+	b.total = sync.OnceValue(func() countResult { return <-counted })
 
 	var seqs []string
 	if cur != nil {
@@ -103,7 +105,7 @@ func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkab
 		}
 		seqs = append(seqs, more...)
 	}
-	r := <-counted
+	r := b.total()
 	if r.err != nil {
 		return nil, 0, r.err
 	}
@@ -161,9 +163,13 @@ func (b *bucketSearch) fromKeys(ctx context.Context, keys []int64, cur *cursorAr
 // them, or sorted.
 func (b *bucketSearch) bucketPage(ctx context.Context, bucket int64, keys []int64, cur *cursorArgs,
 	n int) ([]string, error) {
-	if len(keys) > sortFew {
-		if seqs, ok, err := b.namesFirst(ctx, bucket, len(keys), cur, n); err != nil || ok {
-			return seqs, err
+	if arms := b.nameArms(bucket); len(keys) > sortFew && arms != nil {
+		found, err := b.namesCount(ctx, arms)
+		if err != nil {
+			return nil, err
+		}
+		if found == len(keys) {
+			return b.namesPage(ctx, arms, cur, n)
 		}
 	}
 	return b.sorted(ctx, keys, cur, n)
@@ -274,6 +280,9 @@ type bucketSearch struct {
 	walkable func(string) bool
 	desc     bool
 	code     int64 // the subaccount's code in the index's keys
+	// total waits for the search's total, counted beside the page; nil
+	// where nothing counts it.
+	total func() countResult
 }
 
 // key is the first key of a bucket of the subaccount.
@@ -356,6 +365,29 @@ func (b *bucketSearch) inBucket(ctx context.Context, bucket int64, cur *cursorAr
 	if err != nil || len(seqs) == n {
 		return seqs, err
 	}
+	// A full name's matches are usually all where the name index holds
+	// names that start with it. Its total is being counted anyway: when the
+	// matches there and those of the other buckets, usually few, add up to
+	// it, the page is there, and the bucket's matches need no count of their
+	// own, which read each of them a second time.
+	arms := b.nameArms(bucket)
+	found := -1
+	if arms != nil && b.total != nil {
+		if t := b.total(); t.err == nil && t.n < capped {
+			if found, err = b.namesCount(ctx, arms); err != nil {
+				return nil, err
+			}
+			if found <= t.n {
+				elsewhere, err := b.countElsewhere(ctx, bucket, t.n-found+1)
+				if err != nil {
+					return nil, err
+				}
+				if found+elsewhere == t.n {
+					return b.namesPage(ctx, arms, cur, n)
+				}
+			}
+		}
+	}
 	var many int
 	err = b.s.listRow(ctx, b.q, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s
 		WHERE f.customer_search MATCH %s AND f.rowid >= %d AND f.rowid <= %d AND %s%s LIMIT %d)`,
@@ -363,9 +395,14 @@ func (b *bucketSearch) inBucket(ctx context.Context, bucket int64, cur *cursorAr
 	if err != nil {
 		return nil, err
 	}
-	if many <= sortInBucket {
-		if seqs, ok, err := b.namesFirst(ctx, bucket, many, cur, n); err != nil || ok {
-			return seqs, err
+	if many <= sortInBucket && arms != nil {
+		if found < 0 {
+			if found, err = b.namesCount(ctx, arms); err != nil {
+				return nil, err
+			}
+		}
+		if found == many {
+			return b.namesPage(ctx, arms, cur, n)
 		}
 	}
 	if many > sortInBucket {
@@ -377,24 +414,23 @@ func (b *bucketSearch) inBucket(ctx context.Context, bucket int64, cur *cursorAr
 		b.m.verified(), b.after(cur), b.dir(), b.dir(), n))
 }
 
-// namesFirst returns the seqs of the first n matches of a bucket of many,
-// past the cursor if there is one, in the page's order, when all of them
-// are found in the name index where the term starts a name, and ok false
-// when some are not. A full name ("Anna Weber") has thousands of matches in
-// its first name's bucket, all after the other names of that bucket: they
-// would be sorted, reading a row each, or walked to past those names.
-//
-// A name that starts with the term matches; so may one that is the term's
-// start up to a space ("anna"), its email going on with the rest. If the
-// name index holds as many matches there as the bucket has, the page is
-// there, read from the name index alone.
-func (b *bucketSearch) namesFirst(ctx context.Context, bucket int64, matches int, cur *cursorArgs,
-	n int) (seqs []string, ok bool, err error) {
-	// The names that start with a term of four characters or more are in
-	// its bucket.
+// A full name ("Anna Weber") has thousands of matches in its first name's
+// bucket, all after the other names of that bucket: they would be sorted,
+// reading a row each, or walked to past those names. Its matches are
+// usually where the name index holds the names that start with the term,
+// and so may be a name that is the term's start up to a space ("anna"), its
+// email going on with the rest. When as many matches are there as the
+// bucket has, the page is read from the name index alone.
+
+// nameArms returns, for a bucket of many matches, the stretches of the name
+// index where its matches may start with the term, in the page's order:
+// each a condition on customers c of one range of the name. It returns nil
+// when the names that start with the term are not in the bucket, as for a
+// term shorter than a bucket's prefix.
+func (b *bucketSearch) nameArms(bucket int64) []string {
 	term := b.m.term
 	if utf8.RuneCountInString(term) < bucketChars || nameBucket(term) != bucket {
-		return nil, false, nil
+		return nil
 	}
 	// The names that start with the term, and those that are its start up
 	// to a space, in the name order, all before the first.
@@ -407,33 +443,56 @@ func (b *bucketSearch) namesFirst(ctx context.Context, bucket int64, matches int
 	if !b.desc {
 		slices.Reverse(arms)
 	}
-	// Each arm's bounds alone: SQLite seeks one range of a column.
-	from := `customers c INDEXED BY customers_by_name WHERE ` + b.q.where(b.walkable) + ` AND `
+	return arms
+}
+
+// armsFrom is the name index with the tab's conditions, for an arm to
+// follow: each arm's bounds alone, as SQLite seeks one range of a column.
+func (b *bucketSearch) armsFrom() string {
+	return `customers c INDEXED BY customers_by_name WHERE ` + b.q.where(b.walkable) + ` AND `
+}
+
+// namesCount counts the matches in the arms.
+func (b *bucketSearch) namesCount(ctx context.Context, arms []string) (int, error) {
 	found := 0
 	for _, arm := range arms {
 		var c int
-		err := b.s.listRow(ctx, b.q, `SELECT count(*) FROM `+from+arm+` AND `+b.m.residual).Scan(&c)
-		if err != nil {
-			return nil, false, err
+		if err := b.s.listRow(ctx, b.q, `SELECT count(*) FROM `+b.armsFrom()+arm+` AND `+b.m.residual).Scan(&c); err != nil {
+			return 0, err
 		}
 		found += c
 	}
-	if found != matches {
-		return nil, false, nil
-	}
+	return found, nil
+}
 
+// namesPage returns the seqs of the first n matches in the arms, past the
+// cursor if there is one, in the page's order.
+func (b *bucketSearch) namesPage(ctx context.Context, arms []string, cur *cursorArgs, n int) ([]string, error) {
+	var seqs []string
 	order := ` ORDER BY c.name_key ` + b.dir() + `, c.id ` + b.dir() + ` LIMIT `
 	for _, arm := range arms {
-		more, err := b.seqs(ctx, `SELECT c.seq FROM `+from+arm+` AND `+b.m.residual+b.after(cur)+order+
+		more, err := b.seqs(ctx, `SELECT c.seq FROM `+b.armsFrom()+arm+` AND `+b.m.residual+b.after(cur)+order+
 			strconv.Itoa(n-len(seqs)))
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if seqs = append(seqs, more...); len(seqs) == n {
 			break
 		}
 	}
-	return seqs, true, nil
+	return seqs, nil
+}
+
+// countElsewhere counts the subaccount's matches outside a bucket, up to
+// upTo.
+func (b *bucketSearch) countElsewhere(ctx context.Context, bucket int64, upTo int) (int, error) {
+	lo, hi := b.code<<searchCodeShift, b.code<<searchCodeShift|(1<<searchCodeShift-1)
+	before, _, err := b.count(ctx, lo, b.key(bucket)-1, upTo)
+	if err != nil || before >= upTo {
+		return before, err
+	}
+	after, _, err := b.count(ctx, b.key(bucket+1), hi, upTo-before)
+	return before + after, err
 }
 
 // after is the condition on a row of customers c to be past the cursor.

@@ -70,6 +70,29 @@ func TestSearchPagesEqualAScanOfEveryCustomer(t *testing.T) {
 				must(t, err)
 			}
 		}
+		// More of the full name than a search reads the keys of at once, so
+		// that the page is found in the name index while the total is
+		// counted beside it; "Annabel Anna Schmidt" is in the same bucket but
+		// not where the names start with the term, and "Maria Anna Schmidt"
+		// in another bucket. A full name of those many and only others
+		// elsewhere: "Lena Weber" after other Lenas, and "Marie Lena Weber".
+		many := [][2]string{{"Maria Anna Schmidt", ""}, {"Marie Lena Weber", ""}}
+		for i := range 45 {
+			many = append(many, [2]string{"Anna Schmidt", ""}, [2]string{"Lena Weber", fmt.Sprintf("lw%d@example.org", i)})
+		}
+		for _, first := range []string{"Lena Abel", "Lena Berg", "Lena Cole", "Lena Dorn", "Lena Eck", "Lena Fuchs"} {
+			many = append(many, [2]string{first, ""})
+		}
+		for i, p := range many {
+			cu, err := s.CustomerCreate(c, admin, sa, domain.CustomerCreate{Name: p[0], Email: p[1]}, time.Now())
+			must(t, err)
+			if i%7 == 3 {
+				_, err = s.CustomerChange(c, admin, cu.ID, "customer.block", func(cu *domain.Customer) error {
+					return cu.Block("test", time.Now())
+				})
+				must(t, err)
+			}
+		}
 		// A renamed customer moves in the name order.
 		renamed, err := s.CustomerCreate(c, admin, sa, domain.CustomerCreate{Name: "Zacharias Anna"}, time.Now())
 		must(t, err)
@@ -90,7 +113,7 @@ func TestSearchPagesEqualAScanOfEveryCustomer(t *testing.T) {
 
 		all := loadAllCustomers(t, s, sa)
 		terms := []string{"anna", "ann", "nna", "müller", "gmail", "example.org", "+49", "a zz", "nobody", crm,
-			"anna schmidt", "anna schmidtk", "anna s"}
+			"anna schmidt", "anna schmidtk", "anna s", "lena weber"}
 		for _, cu := range all {
 			// The start of a number in E.164, which the index finds by its
 			// rarer end.
