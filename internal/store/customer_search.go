@@ -57,7 +57,7 @@ func (s *Store) searchByName(ctx context.Context, q *listQuery, m *match, walkab
 		return nil, 0, err
 	}
 	need := limit + 1
-	lo, hi := b.code<<searchCodeShift, b.code<<searchCodeShift|(1<<searchCodeShift-1)
+	lo, hi := b.span()
 	all, err := b.keys(ctx, b.between(lo, hi, "ORDER BY f.rowid", fewKeys+1))
 	if err != nil {
 		return nil, 0, err
@@ -285,6 +285,11 @@ type bucketSearch struct {
 	total func() countResult
 }
 
+// span is the first and the last key of the subaccount.
+func (b *bucketSearch) span() (lo, hi int64) {
+	return b.code << searchCodeShift, b.code<<searchCodeShift | (1<<searchCodeShift - 1)
+}
+
 // key is the first key of a bucket of the subaccount.
 func (b *bucketSearch) key(bucket int64) int64 {
 	return b.code<<searchCodeShift | bucket<<searchBucketShift
@@ -486,7 +491,7 @@ func (b *bucketSearch) namesPage(ctx context.Context, arms []string, cur *cursor
 // countElsewhere counts the subaccount's matches outside a bucket, up to
 // upTo.
 func (b *bucketSearch) countElsewhere(ctx context.Context, bucket int64, upTo int) (int, error) {
-	lo, hi := b.code<<searchCodeShift, b.code<<searchCodeShift|(1<<searchCodeShift-1)
+	lo, hi := b.span()
 	before, _, err := b.count(ctx, lo, b.key(bucket)-1, upTo)
 	if err != nil || before >= upTo {
 		return before, err
