@@ -41,7 +41,7 @@ func (r *request) renderNewCustomer(f *customerForm, status int) {
 		steps = append(steps, option{s.name, r.T(s.label)})
 	}
 	r.renderStatus("customer_new", status, map[string]any{"Title": r.T("customers.new_title"),
-		"Active": "nav.customers", "Form": f, "Steps": steps, "OSes": deviceOptions(r.Lang)})
+		"Active": "nav.customers", "Form": f, "Steps": steps, "OSes": deviceOptions(r.Lang), "Regions": r.Sub.Regions})
 }
 
 // deviceOptions are the platforms a customer may use, for a select.
