@@ -561,36 +561,35 @@ func (s *Store) fewQuery(q *listQuery, after string, cur *cursorArgs, col, dir, 
 		CROSS JOIN customers c ON c.seq = p.seq JOIN subaccounts s ON s.id = c.subaccount_id` + order
 }
 
-// filterIndexes name the indexes that find a filtered list's matches: the
-// region's and the device's, or the join time's; none for other filters.
-// Each holds the filters and every sort key but the wallet balance
-// (migration 00008), so that the matches are counted and sorted from its
-// entries alone. With a region and a device, the planner's statistics tell
-// which index finds fewer entries.
-func (q *listQuery) filterIndexes() []string {
-	var out []string
+// filterIndex names the index that finds a filtered list's matches: the
+// region's, the device's, both's, or the join time's; "" for other
+// filters. Each holds the filters and every sort key but the wallet balance
+// (migrations 00008, and 00009 or 00010 for both), so that the matches are
+// counted and sorted from its entries alone.
+func (q *listQuery) filterIndex() string {
 	has := map[string]bool{}
 	for _, f := range q.filters {
 		has[f.col] = true
 	}
-	if has["region"] {
-		out = append(out, "customers_filter_region")
+	switch {
+	case has["region"] && has["device_os"]:
+		return "customers_filter_region_os"
+	case has["region"]:
+		return "customers_filter_region"
+	case has["device_os"]:
+		return "customers_filter_os"
+	case has["joined_at"]:
+		return "customers_status_joined"
 	}
-	if has["device_os"] {
-		out = append(out, "customers_filter_os")
-	}
-	if len(out) == 0 && has["joined_at"] {
-		out = append(out, "customers_status_joined")
-	}
-	return out
+	return ""
 }
 
 // indexedBy holds SQLite to the one filter index: its planner would
 // otherwise take a time range's index for a region or device too, and read
 // a row for each entry in the range.
 func (q *listQuery) indexedBy() string {
-	if idx := q.filterIndexes(); q.engine == SQLite && len(idx) == 1 {
-		return " INDEXED BY " + idx[0]
+	if idx := q.filterIndex(); q.engine == SQLite && idx != "" {
+		return " INDEXED BY " + idx
 	}
 	return ""
 }
@@ -602,7 +601,7 @@ func (q *listQuery) indexedBy() string {
 // (recent joins, sorted by rides) it passes tens of thousands: every total
 // counted exactly is few.
 func (q *listQuery) fewAtMost(col string) int {
-	if col != "wallet_balance" && len(q.filterIndexes()) > 0 {
+	if col != "wallet_balance" && q.filterIndex() != "" {
 		return capped
 	}
 	return fewMatches

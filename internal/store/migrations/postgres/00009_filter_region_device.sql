@@ -8,7 +8,7 @@
 -- 62,000 entries to keep 4,884, 16 ms, on every page. This index seeks both
 -- (2 ms) and holds the same sort keys as the other filter indexes.
 --
--- SQLite skips along an index by itself; it needs none.
+-- SQLite gets the same index in its 00010.
 --
 -- Wallet operations leave it alone: it holds no balance (00007).
 
