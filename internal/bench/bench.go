@@ -122,6 +122,12 @@ func Run(ctx context.Context, a *app.App, o Options) (Report, error) {
 	if have == 0 {
 		return rep, fmt.Errorf("bench: the database holds no customers; use --customers")
 	}
+	if off, err := a.Store.AutovacuumOff(ctx); err != nil {
+		return rep, err
+	} else if off {
+		logf("bench: PostgreSQL's autovacuum is off: the wallet operations of earlier runs slow the filtered " +
+			"lists' counts until the next VACUUM (ANALYZE) customers; compare runs on a vacuumed database")
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0xbe9c4))
 	logf("bench: sampling customers for queries")
 	samples, err := sample(ctx, a, subs, rng)

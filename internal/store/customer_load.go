@@ -441,6 +441,19 @@ func customerLoadRow(c *domain.Customer) []any {
 		c.SearchText(), ts(c.CreatedAt), ts(c.UpdatedAt)}
 }
 
+// AutovacuumOff reports whether PostgreSQL's autovacuum is off for the
+// server. Index-only scans, which lists count from, then read a row for
+// every entry on a page that changed since the last VACUUM: each wallet
+// operation changes its customer's page. Always false on SQLite.
+func (s *Store) AutovacuumOff(ctx context.Context) (bool, error) {
+	if s.engine != Postgres {
+		return false, nil
+	}
+	var on string
+	err := s.r.QueryRowContext(ctx, `SHOW autovacuum`).Scan(&on)
+	return on == "off", translate(err, "setting")
+}
+
 // Optimize refreshes what the query planner knows about the data, after a
 // bulk load: without it, SQLite plans a million customers as if the table
 // were empty. On PostgreSQL it also vacuums, so that counts can be answered
