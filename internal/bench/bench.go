@@ -125,8 +125,8 @@ func Run(ctx context.Context, a *app.App, o Options) (Report, error) {
 	if off, err := a.Store.AutovacuumOff(ctx); err != nil {
 		return rep, err
 	} else if off {
-		logf("bench: PostgreSQL's autovacuum is off: the wallet operations of earlier runs slow the filtered " +
-			"lists' counts until the next VACUUM (ANALYZE) customers; compare runs on a vacuumed database")
+		logf("bench: PostgreSQL's autovacuum is off: the wallet operations of earlier runs slow filtered lists " +
+			"until the next VACUUM (ANALYZE) of customers and customer_wallet_order; compare runs on a vacuumed database")
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0xbe9c4))
 	logf("bench: sampling customers for queries")
