@@ -159,10 +159,10 @@ func TestBrowserCustomers(t *testing.T) {
 			}
 		})
 
-		b.step("on a phone the table becomes cards, and a tap opens the profile", func() {
-			b.do(chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
+		b.step("on a 390 px phone the table becomes cards, and a tap opens the profile", func() {
+			b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 			b.navigate("/customers?subaccount=potsdam")
-			b.wantEval(`document.documentElement.scrollWidth`, 375.0)
+			b.wantEval(`document.documentElement.scrollWidth`, 390.0)
 			b.wantEval(`getComputedStyle(document.querySelector(".customers-table thead")).display`, "none")
 			b.wantEval(`getComputedStyle(document.querySelector(".customers-table tbody tr")).display`, "grid")
 			b.wantEval(`document.querySelector(".customers-table td.wide-only").checkVisibility()`, false)
