@@ -148,13 +148,9 @@ const customerGetSQL = `SELECT ` + customerColumns + `
 	FROM customers c JOIN subaccounts s ON s.id = c.subaccount_id WHERE c.id = $1`
 
 // customerGetSQLite names one table, as the wallet's hot reads do (see
-// walletCustomerSQLite): SQLite plans a join anew for every id bound to it,
-// which cost more than the read, and a lookup by a unique key it does not
-// plan again. The subaccount's slug and currency come from subqueries.
-var customerGetSQLite = `SELECT ` + strings.NewReplacer(
-	"s.slug", "(SELECT s.slug FROM subaccounts s WHERE s.id = c.subaccount_id)",
-	"s.currency", "(SELECT s.currency FROM subaccounts s WHERE s.id = c.subaccount_id)",
-).Replace(customerColumns) + ` FROM customers c WHERE c.id = $1`
+// oneTable): SQLite plans a join anew for every id bound to it, which cost
+// more than the read, and a lookup by a unique key it does not plan again.
+var customerGetSQLite = `SELECT ` + oneTable(customerColumns, "c") + ` FROM customers c WHERE c.id = $1`
 
 // CustomerChange loads a customer for update, lets apply modify it (with
 // the domain's rules), and writes it back with its audit entry and the

@@ -269,7 +269,17 @@ func (a stats) add(b stats) stats {
 // parsed again on every execution, which cost more than the read itself.
 // A lookup of one row by a unique key skips that planning; the
 // subaccount's slug and currency come from scalar subqueries instead of a
-// join, and CAST hides the ledger lookup's values from the estimator.
+// join (oneTable), and CAST hides the ledger lookup's values from the
+// estimator.
+
+// oneTable rewrites columns that read the subaccount s of a join into
+// scalar subqueries on the subaccount of the row alias names.
+func oneTable(columns, alias string) string {
+	sub := func(col string) string {
+		return "(SELECT s." + col + " FROM subaccounts s WHERE s.id = " + alias + ".subaccount_id)"
+	}
+	return strings.NewReplacer("s.slug", sub("slug"), "s.currency", sub("currency")).Replace(columns)
+}
 
 // walletColumns are what the rules of a money movement read of a
 // customer, in the order walletCustomers scans them.
@@ -277,12 +287,10 @@ const walletColumns = `c.id, c.subaccount_id, s.currency, c.deleted_at, c.wallet
 
 // walletCustomerSQLite reads walletColumns; the rowid is how the update
 // finds the row again.
-var walletCustomerSQLite = `SELECT ` + strings.Replace(walletColumns, "s.currency",
-	"(SELECT s.currency FROM subaccounts s WHERE s.id = c.subaccount_id)", 1) + ` FROM customers c WHERE c.id = $1`
+var walletCustomerSQLite = `SELECT ` + oneTable(walletColumns, "c") + ` FROM customers c WHERE c.id = $1`
 
 // walletReplaySQLite finds the entry written under a customer's key.
-var walletReplaySQLite = `SELECT ` + strings.Replace(ledgerColumns, "s.currency",
-	"(SELECT s.currency FROM subaccounts s WHERE s.id = l.subaccount_id)", 1) + ` FROM ledger_entries l
+var walletReplaySQLite = `SELECT ` + oneTable(ledgerColumns, "l") + ` FROM ledger_entries l
 	WHERE l.customer_id = CAST($1 AS TEXT) AND l.idempotency_key = CAST($2 AS TEXT)`
 
 // walletCustomersPostgres reads and locks the customers of a batch, in id
