@@ -26,6 +26,8 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/mobidesk/mobidesk/internal/store/walvfs"
+
 	"github.com/mobidesk/mobidesk/internal/domain"
 )
 
@@ -106,7 +108,7 @@ func open(dsn string) (*Store, error) {
 // groupCommit.checkpoints); other writers, like the job queue's, keep
 // checkpointing as they commit, every 10,000 pages rather than SQLite's
 // 1,000, which moves the checkpoint's random writes off most commits.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&" +
+const sqlitePragmas = "vfs=" + walvfs.Name + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&" +
 	"_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(" + sqliteMmapSize + ")"
 
 // sqliteMmapSize lets SQLite read the database file through a memory map,
@@ -128,6 +130,9 @@ const (
 )
 
 func openSQLite(path, dsn string) (*Store, error) {
+	if err := walvfs.Register(); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
 	path = strings.TrimPrefix(path, "//")
 	if path == "" {
 		return nil, errors.New("sqlite: a file path is required, as in sqlite:mobidesk-data/mobidesk.db")
