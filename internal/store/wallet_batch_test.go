@@ -14,6 +14,7 @@ import (
 
 	"github.com/mobidesk/mobidesk/internal/domain"
 	"github.com/mobidesk/mobidesk/internal/store"
+	"github.com/mobidesk/mobidesk/internal/store/walvfs"
 	"github.com/mobidesk/mobidesk/internal/testdb"
 )
 
@@ -481,4 +482,19 @@ func TestListByWalletFollowsBalances(t *testing.T) {
 		}
 		checkWalletOrder(t, s, sa)
 	})
+}
+
+// On SQLite the store writes through walvfs: a wallet operation's commit,
+// some six pages, reaches the WAL in one write instead of two a page. Not
+// parallel, so that no other test writes meanwhile.
+func TestSQLiteCommitsWriteTheWALAtOnce(t *testing.T) {
+	s := testdb.Open(t, store.SQLite)
+	sa := createSubaccount(t, s, "berlin")
+	ada := createCustomer(t, s, sa, "ada")
+	before := walvfs.Writes()
+	_, _, err := s.WalletApply(ctx(t), admin, walletOp(ada.ID, domain.KindCredit, 500))
+	must(t, err)
+	if n := walvfs.Writes() - before; n < 1 || n > 2 {
+		t.Fatalf("a wallet operation took %d writes through walvfs, want 1 or 2", n)
+	}
 }
