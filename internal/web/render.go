@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -27,10 +28,14 @@ type view struct {
 }
 
 type navItem struct {
-	Key, Href, Icon string
+	Key, Href string
+	Icon      template.HTML // see icons.go
 }
 
 type flash struct{ Kind, Message string }
+
+// MenuIcon is the drawing of the button that opens the sidebar on a phone.
+func (v *view) MenuIcon() template.HTML { return iconMenu }
 
 // T translates a catalog key into the page's language.
 func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
@@ -116,11 +121,11 @@ func (req *request) nav() []navItem {
 		navItem
 		perm domain.Permission
 	}{
-		{navItem{"nav.customers", "/customers", "👥"}, domain.PermCustomersView},
-		{navItem{"nav.vehicles", "/vehicles", "🛴"}, domain.PermVehiclesView},
-		{navItem{"nav.bulk_wallet", "/wallet/bulk", "💶"}, domain.PermWalletBulk},
-		{navItem{"nav.audit", "/audit", "📜"}, domain.PermAuditView},
-		{navItem{"nav.settings", "/settings", "⚙"}, ""},
+		{navItem{"nav.customers", "/customers", iconCustomers}, domain.PermCustomersView},
+		{navItem{"nav.vehicles", "/vehicles", iconVehicles}, domain.PermVehiclesView},
+		{navItem{"nav.bulk_wallet", "/wallet/bulk", iconBulkWallet}, domain.PermWalletBulk},
+		{navItem{"nav.audit", "/audit", iconAudit}, domain.PermAuditView},
+		{navItem{"nav.settings", "/settings", iconSettings}, ""},
 	}
 	var out []navItem
 	for _, it := range items {
