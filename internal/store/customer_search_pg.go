@@ -93,6 +93,12 @@ type pgSearch struct {
 // customers c added.
 func (s *Store) searchPostgres(ctx context.Context, q *listQuery, f domain.CustomerFilter, col string, desc bool,
 	cur *cursorArgs, after string, walk func(string) ([]*domain.Customer, error), limit int) ([]*domain.Customer, int, error) {
+	select {
+	case s.searchSlots <- struct{}{}:
+		defer func() { <-s.searchSlots }()
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
 	p := s.newPGSearch(ctx, q, domain.SearchTerm(f.Q), f.Status, desc, limit+1)
 	var err error
 	if p.conn, err = s.searchConn(ctx); err != nil {
@@ -721,6 +727,24 @@ func (p *pgSearch) both(ctx context.Context, a, b func(context.Context, *sql.Con
 // suits the other statements as well.
 const searchSettings = `SELECT set_config('jit', 'off', false), set_config('max_parallel_workers_per_gather', '0', false),
 	set_config('effective_io_concurrency', '64', false)`
+
+// A search holds its connection while it takes others from the pool: one
+// for a statement it runs beside its own (walkStart, both), one more for
+// the second half of a count beside that, and one to read its page's rows
+// (rowsBySeq). Had every connection of the pool gone to searches waiting
+// for another, none would ever return one: fifty operators searching at
+// once stopped every statement of the process, wallet operations
+// included. So at most searchSlotsFor(pool) searches run at once, together
+// needing no more than the pool less a reserve for everything else; the
+// rest wait for their turn, which on a database of a few cores costs little,
+// as search statements are busy on its CPUs anyway.
+
+// searchConnsEach is the most connections a search holds at once.
+const searchConnsEach = 3
+
+// searchSlotsFor is how many searches may run at once on a pool of conns
+// connections: what leaves a quarter of the pool to other work.
+func searchSlotsFor(conns int) int { return max(1, (conns-conns/4)/searchConnsEach) }
 
 // searchConn returns a connection of the readers for a search's
 // statements; Close returns it.

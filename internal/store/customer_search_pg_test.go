@@ -267,3 +267,72 @@ func TestOnePassPatternsAreChosenForEverySubaccount(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresSearchesNeverExhaustThePool: a search holds its connection
+// while it asks the pool for others, so searches let in without a limit
+// would take every connection and each wait for one more, forever. On a
+// pool of four, sixteen operators search at once, each several times; all
+// of them finish, and a wallet operation beside them too.
+func TestPostgresSearchesNeverExhaustThePool(t *testing.T) {
+	dsn := postgresForTest(t)
+	s, err := Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const conns = 4
+	s.r.SetMaxOpenConns(conns)
+	s.searchSlots = make(chan struct{}, searchSlotsFor(conns))
+	admin := domain.Actor{Principal: &domain.Principal{OperatorID: "op_admin",
+		Grants: []domain.Grant{{Role: domain.RoleSuperAdmin}}}}
+	sa := &domain.Subaccount{Slug: "berlin", Name: "Fleet berlin", Currency: "EUR", Timezone: "Europe/Berlin",
+		Country: "DE", MinRideBalance: 50, UnlockFee: 100, PricePerMinute: 25, RiskThreshold: 70}
+	sa.Normalize()
+	if err := s.SubaccountCreate(t.Context(), admin, sa); err != nil {
+		t.Fatal(err)
+	}
+	var batch []*domain.Customer
+	for i := range 300 {
+		batch = append(batch, &domain.Customer{Name: []string{"Anna Weber", "Lukas Schmidt", "Marie Bauer"}[i%3],
+			Email: fmt.Sprintf("person%d@web.de", i), Phone: fmt.Sprintf("+4917%08d", i*7919),
+			JoinedAt: time.Now().Add(-time.Duration(i) * time.Hour)})
+	}
+	if err := s.CustomerLoad(t.Context(), admin, sa, batch); err != nil {
+		t.Fatal(err)
+	}
+	// Without the limit this deadlocks; the deadline turns that into a
+	// failure instead of a hung test.
+	c, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	terms := []string{"anna", "web.de", "Schmidt", "marie bauer", "+4917", "erso"}
+	errs := make(chan error, 17)
+	for g := range 16 {
+		go func() {
+			for i := range 6 {
+				page, err := s.CustomerList(c, domain.CustomerFilter{SubaccountID: sa.ID,
+					Q: terms[(g+i)%len(terms)], Limit: 50})
+				if err == nil && len(page.Data) == 0 {
+					err = fmt.Errorf("search %q found nothing", terms[(g+i)%len(terms)])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	go func() {
+		cu, err := s.CustomerList(c, domain.CustomerFilter{SubaccountID: sa.ID, Limit: 1})
+		if err == nil {
+			_, _, err = s.WalletApply(c, admin, WalletOp{CustomerID: cu.Data[0].ID,
+				Action: domain.WalletAction{Kind: domain.KindCredit, Amount: 100, Note: "beside the searches"}})
+		}
+		errs <- err
+	}()
+	for range 17 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

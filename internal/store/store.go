@@ -58,6 +58,9 @@ type Store struct {
 	// trigrams estimates how common each trigram of the search text is,
 	// for SQLite's search to leave the common ones out of its index query.
 	trigrams trigramStats
+	// searchSlots admits PostgreSQL searches, a few at a time (see
+	// searchSlotsFor).
+	searchSlots chan struct{}
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or
@@ -80,6 +83,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// postgresConns is the size of the PostgreSQL pool.
+const postgresConns = 32
+
 func open(dsn string) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -87,10 +93,11 @@ func open(dsn string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
+		db.SetMaxOpenConns(postgresConns)
+		db.SetMaxIdleConns(postgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s := &Store{engine: Postgres, w: db, r: db, dsn: dsn}
+		s := &Store{engine: Postgres, w: db, r: db, dsn: dsn,
+			searchSlots: make(chan struct{}, searchSlotsFor(postgresConns))}
 		s.group = newGroupCommit(s, postgresWalletWorkers, nil, "")
 		return s, nil
 	case strings.HasPrefix(dsn, "sqlite:"):
