@@ -83,6 +83,7 @@ var Targets = []Target{
 	{"wallet_ops", 10, "durable wallet credits: ops/s from 32 clients flat out, p50/p99 at 5,000/s offered",
 		map[string]float64{"sqlite": 10000, "postgres": 5000}},
 	{"bulk_wallet", 30000, "bulk wallet CSV of 100,000 rows, preview and processing, once", nil},
+	{"mixed", 50, "search by 50 operators, a search a second each, while 500 wallet credits a second run", nil},
 }
 
 // Run fills the database up to o.Customers if needed and measures every
@@ -151,6 +152,7 @@ func Run(ctx context.Context, a *app.App, o Options) (Report, error) {
 			// Two phases, one for throughput and one for latency: see walletOps.
 			"wallet_ops":  func() (Result, error) { return w.walletOps(ctx, o.Queries*walletOpsPerQuery) },
 			"bulk_wallet": func() (Result, error) { return w.bulkWallet(ctx) },
+			"mixed":       func() (Result, error) { return w.mixed(ctx, o.Queries, o.Seed) },
 		}[t.Name]; ok {
 			res, err := once()
 			if err != nil {

@@ -37,31 +37,15 @@ const walletOpsPerQuery = 20
 //     from when the operation was due, so that waiting for a free client
 //     counts too. p50 and p99 come from this phase.
 func (w *workloads) walletOps(ctx context.Context, n int) (Result, error) {
-	var pool []*domain.Customer
-	for _, s := range w.samples {
-		for _, c := range s {
-			if c.DeletedAt == nil {
-				pool = append(pool, c)
-			}
-		}
-	}
-	if len(pool) == 0 {
+	credit, pool := w.walletCredit(ctx)
+	if pool == 0 {
 		return Result{Name: "wallet_ops"}, nil
-	}
-	actor := domain.Actor{Principal: domain.SystemPrincipal, Note: "bench"}
-	// Each credit hands the store the customer as read before, as the API
-	// and the dashboard do: they read it to check the operator may see it.
-	credit := func(i int) error {
-		c := pool[(i*7919)%len(pool)]
-		_, _, err := w.a.Store.WalletApply(ctx, actor, store.WalletOp{CustomerID: c.ID,
-			Action: domain.WalletAction{Kind: domain.KindCredit, Amount: 1, Note: "bench"}, Read: c})
-		return err
 	}
 	// One unmeasured credit for each sampled customer first, so that the
 	// measured operations do not pay for opening connections, preparing
 	// statements, or reading a customer's pages from disk for the first
 	// time: the figures are those of a server that has been running.
-	if _, _, err := walletLoop(len(pool), 0, credit); err != nil {
+	if _, _, err := walletLoop(pool, 0, credit); err != nil {
 		return Result{}, err
 	}
 	cpu0 := cpuTime()
@@ -84,6 +68,29 @@ func (w *workloads) walletOps(ctx context.Context, n int) (Result, error) {
 	}
 	open.OpsPerS = closed.OpsPerS
 	return open, nil
+}
+
+// walletCredit returns a credit of one minor unit to the i-th customer of
+// a pool of the sampled ones, and the pool's size (0: there is no
+// customer to credit). Each credit hands the store the customer as read
+// before, as the API and the dashboard do: they read it to check the
+// operator may see it.
+func (w *workloads) walletCredit(ctx context.Context) (func(i int) error, int) {
+	var pool []*domain.Customer
+	for _, s := range w.samples {
+		for _, c := range s {
+			if c.DeletedAt == nil {
+				pool = append(pool, c)
+			}
+		}
+	}
+	actor := domain.Actor{Principal: domain.SystemPrincipal, Note: "bench"}
+	return func(i int) error {
+		c := pool[(i*7919)%len(pool)]
+		_, _, err := w.a.Store.WalletApply(ctx, actor, store.WalletOp{CustomerID: c.ID,
+			Action: domain.WalletAction{Kind: domain.KindCredit, Amount: 1, Note: "bench"}, Read: c})
+		return err
+	}, len(pool)
 }
 
 // walletLoop runs op(0) … op(n-1) from walletClients clients and returns

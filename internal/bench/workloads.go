@@ -97,13 +97,17 @@ func (w *workloads) anyCustomer() (int, *domain.Customer) {
 // target is for; searchShort runs the one- and two-character prefix
 // searches, measured apart.
 func (w *workloads) search(ctx context.Context, n int) ([]time.Duration, time.Duration, error) {
-	return w.searchWith(ctx, n, func(i int, c *domain.Customer) string {
-		for {
-			if t := w.term(i, c); utf8.RuneCountInString(domain.SearchTerm(t)) >= 3 {
-				return t
-			}
+	return w.searchWith(ctx, n, w.longTerm)
+}
+
+// longTerm draws a term of at least three characters for a search of the
+// sub-th subaccount, around customer c.
+func (w *workloads) longTerm(sub int, c *domain.Customer) string {
+	for {
+		if t := w.term(sub, c); utf8.RuneCountInString(domain.SearchTerm(t)) >= 3 {
+			return t
 		}
-	})
+	}
 }
 
 func (w *workloads) searchShort(ctx context.Context, n int) ([]time.Duration, time.Duration, error) {

@@ -1,0 +1,153 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mobidesk/mobidesk/internal/domain"
+)
+
+// DESIGN.md's mixed workload: operators search while money moves.
+const (
+	mixedSearchers  = 50
+	mixedWalletRate = 500
+	// mixedThink is how long an operator pauses between two searches, on
+	// average (half to one and a half times it): reading the results and
+	// typing the next term. Fifty searchers then offer about fifty
+	// searches a second; without a pause, fifty searches at once would
+	// only measure how long they queue for two cores.
+	mixedThink = time.Second
+)
+
+// mixed measures n searches of at least three characters from
+// mixedSearchers operators while wallet credits arrive at mixedWalletRate a
+// second, each durable before it returns. p50 and p99 are the searches';
+// ops_per_s is searches a second. The wallet's own figures go to the log.
+func (w *workloads) mixed(ctx context.Context, n int, seed uint64) (Result, error) {
+	type query struct{ sub, slug, q string }
+	queries := make([]query, n)
+	for i := range queries {
+		sub, c := w.anyCustomer()
+		queries[i] = query{w.subs[sub].ID, w.subs[sub].Slug, w.longTerm(sub, c)}
+	}
+	credit, pool := w.walletCredit(ctx)
+
+	stop := make(chan struct{})
+	wallet := make(chan walletTally, 1)
+	go func() { wallet <- background(pool, mixedWalletRate, stop, credit) }()
+
+	lat := make([]time.Duration, n)
+	errs := make([]error, mixedSearchers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for s := range mixedSearchers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(s)))
+			for {
+				time.Sleep(mixedThink/2 + time.Duration(rng.Int64N(int64(mixedThink))))
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				q := queries[i]
+				t0 := time.Now()
+				page, err := w.a.Store.CustomerList(ctx, domain.CustomerFilter{SubaccountID: q.sub, Q: q.q, Limit: 50})
+				if err != nil {
+					errs[s] = err
+					return
+				}
+				lat[i] = time.Since(t0)
+				if w.slow > 0 && lat[i] >= w.slow && w.log != nil {
+					fmt.Fprintf(w.log, "slow: %s %s q=%q total=%d (mixed)\n", lat[i].Round(time.Microsecond), q.slug, q.q,
+						page.Total)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	close(stop)
+	tally := <-wallet
+	for _, err := range append(errs, tally.err) {
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	res := summarize("mixed", lat, wall)
+	if w.log != nil {
+		fmt.Fprintf(w.log, "bench: mixed: %d searchers, %.1f searches/s, p50 %.2f ms, p99 %.2f ms, beside %.0f wallet "+
+			"credits/s done of %d/s offered (p99 %.2f ms)\n", mixedSearchers, res.OpsPerS, res.P50, res.P99,
+			float64(tally.done)/tally.wall.Seconds(), mixedWalletRate, tally.p99)
+	}
+	return res, nil
+}
+
+// walletTally is what a background wallet load did.
+type walletTally struct {
+	done int
+	wall time.Duration
+	p99  float64 // ms, from when each operation was due
+	err  error
+}
+
+// background runs op(0), op(1), … at rate a second, each due at its time
+// and run by one of walletClients workers, until stop is closed. With no
+// pool (nothing to credit) it waits for stop.
+func background(pool, rate int, stop <-chan struct{}, op func(i int) error) walletTally {
+	if pool == 0 {
+		<-stop
+		return walletTally{}
+	}
+	due := make(chan time.Time)
+	lats := make([][]time.Duration, walletClients)
+	errs := make([]error, walletClients)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for c := range walletClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for at := range due {
+				if err := op(int(next.Add(1)) - 1); err != nil && errs[c] == nil {
+					errs[c] = err
+				}
+				lats[c] = append(lats[c], time.Since(at))
+			}
+		}()
+	}
+	start := time.Now()
+dispatch:
+	for i := 0; ; i++ {
+		at := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
+		select {
+		case <-stop:
+			break dispatch
+		case <-time.After(time.Until(at)):
+		}
+		select {
+		case <-stop:
+			break dispatch
+		case due <- at:
+		}
+	}
+	close(due)
+	wg.Wait()
+	t := walletTally{wall: time.Since(start)}
+	var all []time.Duration
+	for c := range walletClients {
+		all = append(all, lats[c]...)
+		if t.err == nil {
+			t.err = errs[c]
+		}
+	}
+	t.done = len(all)
+	t.p99 = summarize("", all, 0).P99
+	return t
+}
