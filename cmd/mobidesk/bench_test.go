@@ -33,7 +33,7 @@ func TestDemoAddsCustomersOnEveryRun(t *testing.T) {
 func TestBenchWritesItsReport(t *testing.T) {
 	db := testdb.DSN(t, store.SQLite)
 	file := filepath.Join(t.TempDir(), "bench.json")
-	code, out, errOut := cli(t, db, "", "bench", "--customers", "300", "--json", file)
+	code, out, errOut := cli(t, db, "", "bench", "--customers", "300", "--queries", "200", "--json", file)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -75,7 +75,7 @@ func TestBenchWritesItsReport(t *testing.T) {
 			t.Errorf("the table has no line for %s:\n%s", r.Name, out)
 		}
 	}
-	if got := strings.Join(names, ","); got != "search,search_short,list_filtered,summary,profile,wallet_ops,bulk_wallet" {
+	if got := strings.Join(names, ","); got != "search,search_short,list_filtered,summary,profile,wallet_ops,bulk_wallet,mixed" {
 		t.Errorf("workloads %s", got)
 	}
 }
