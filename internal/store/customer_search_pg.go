@@ -728,9 +728,9 @@ func (p *pgSearch) both(ctx context.Context, a, b func(context.Context, *sql.Con
 const searchSettings = `SELECT set_config('jit', 'off', false), set_config('max_parallel_workers_per_gather', '0', false),
 	set_config('effective_io_concurrency', '64', false)`
 
-// A search holds its connection while it takes others from the pool: one
-// for a statement it runs beside its own (walkStart, both), one more for
-// the second half of a count beside that, and one to read its page's rows
+// A search holds its connection while it takes others from the pool: up to
+// two at once while it runs statements beside its own (walkStart, and the
+// other half of a count in both), and one when it reads its page's rows
 // (rowsBySeq). Had every connection of the pool gone to searches waiting
 // for another, none would ever return one: fifty operators searching at
 // once stopped every statement of the process, wallet operations

@@ -26,9 +26,8 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/mobidesk/mobidesk/internal/store/walvfs"
-
 	"github.com/mobidesk/mobidesk/internal/domain"
+	"github.com/mobidesk/mobidesk/internal/store/walvfs"
 )
 
 // Engine names a database engine.
