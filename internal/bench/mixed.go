@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -36,9 +37,16 @@ func (w *workloads) mixed(ctx context.Context, n int, seed uint64) (Result, erro
 	}
 	credit, pool := w.walletCredit(ctx)
 
+	// The wallet's load, until the searches are done.
 	stop := make(chan struct{})
 	wallet := make(chan walletTally, 1)
-	go func() { wallet <- background(pool, mixedWalletRate, stop, credit) }()
+	go func() {
+		var t walletTally
+		if pool > 0 {
+			t.lat, t.wall, t.err = walletLoop(math.MaxInt, mixedWalletRate, stop, credit)
+		}
+		wallet <- t
+	}()
 
 	lat := make([]time.Duration, n)
 	errs := make([]error, mixedSearchers)
@@ -90,70 +98,15 @@ func (w *workloads) mixed(ctx context.Context, n int, seed uint64) (Result, erro
 	if w.log != nil && tally.wall > 0 {
 		fmt.Fprintf(w.log, "bench: mixed: %d searchers, %.1f searches/s, p50 %.2f ms, p99 %.2f ms, beside %.0f wallet "+
 			"credits/s done of %d/s offered (p99 %.2f ms)\n", mixedSearchers, res.OpsPerS, res.P50, res.P99,
-			float64(tally.done)/tally.wall.Seconds(), mixedWalletRate, tally.p99)
+			float64(len(tally.lat))/tally.wall.Seconds(), mixedWalletRate, summarize("", tally.lat, 0).P99)
 	}
 	return res, nil
 }
 
-// walletTally is what a background wallet load did.
+// walletTally is what the wallet load beside the searches did: each
+// operation's latency from when it was due, and how long it ran.
 type walletTally struct {
-	done int
+	lat  []time.Duration
 	wall time.Duration
-	p99  float64 // ms, from when each operation was due
 	err  error
-}
-
-// background runs op(0), op(1), … at rate a second, each due at its time
-// and run by one of walletClients workers, until stop is closed. With no
-// pool (nothing to credit) it waits for stop.
-func background(pool, rate int, stop <-chan struct{}, op func(i int) error) walletTally {
-	if pool == 0 {
-		<-stop
-		return walletTally{}
-	}
-	due := make(chan time.Time)
-	lats := make([][]time.Duration, walletClients)
-	errs := make([]error, walletClients)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for c := range walletClients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for at := range due {
-				if err := op(int(next.Add(1)) - 1); err != nil && errs[c] == nil {
-					errs[c] = err
-				}
-				lats[c] = append(lats[c], time.Since(at))
-			}
-		}()
-	}
-	start := time.Now()
-dispatch:
-	for i := 0; ; i++ {
-		at := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
-		select {
-		case <-stop:
-			break dispatch
-		case <-time.After(time.Until(at)):
-		}
-		select {
-		case <-stop:
-			break dispatch
-		case due <- at:
-		}
-	}
-	close(due)
-	wg.Wait()
-	t := walletTally{wall: time.Since(start)}
-	var all []time.Duration
-	for c := range walletClients {
-		all = append(all, lats[c]...)
-		if t.err == nil {
-			t.err = errs[c]
-		}
-	}
-	t.done = len(all)
-	t.p99 = summarize("", all, 0).P99
-	return t
 }

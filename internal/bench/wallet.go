@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -45,17 +46,17 @@ func (w *workloads) walletOps(ctx context.Context, n int) (Result, error) {
 	// measured operations do not pay for opening connections, preparing
 	// statements, or reading a customer's pages from disk for the first
 	// time: the figures are those of a server that has been running.
-	if _, _, err := walletLoop(pool, 0, credit); err != nil {
+	if _, _, err := walletLoop(pool, 0, nil, credit); err != nil {
 		return Result{}, err
 	}
 	cpu0 := cpuTime()
-	closedLat, closedWall, err := walletLoop(n, 0, credit)
+	closedLat, closedWall, err := walletLoop(n, 0, nil, credit)
 	if err != nil {
 		return Result{}, err
 	}
 	cpuPerOp := (cpuTime() - cpu0) / time.Duration(n)
 	closed := summarize("wallet_ops", closedLat, closedWall)
-	openLat, openWall, err := walletLoop(n, walletRate, credit)
+	openLat, openWall, err := walletLoop(n, walletRate, nil, credit)
 	if err != nil {
 		return Result{}, err
 	}
@@ -93,19 +94,19 @@ func (w *workloads) walletCredit(ctx context.Context) (func(i int) error, int) {
 	}, len(pool)
 }
 
-// walletLoop runs op(0) … op(n-1) from walletClients clients and returns
-// each operation's latency and the time they all took. With rate 0 the
-// loop is closed: a client starts its next operation when the last one
-// returns. Otherwise operation i is due at start + i/rate; a free client
-// waits for the next due operation, and its latency counts from when it
-// was due.
-func walletLoop(n, rate int, op func(i int) error) ([]time.Duration, time.Duration, error) {
+// walletLoop runs op(0) … op(n-1) from walletClients clients, or fewer if
+// stop (nil: never) closes first, and returns each operation's latency, in
+// no particular order, and the time they all took. With rate 0 the loop is
+// closed: a client starts its next operation when the last one returns.
+// Otherwise operation i is due at start + i/rate; a free client waits for
+// the next due operation, and its latency counts from when it was due.
+func walletLoop(n, rate int, stop <-chan struct{}, op func(i int) error) ([]time.Duration, time.Duration, error) {
 	var next atomic.Int64
-	lat := make([]time.Duration, n)
+	lats := make([][]time.Duration, walletClients)
 	errs := make(chan error, walletClients)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range walletClients {
+	for c := range walletClients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -117,13 +118,17 @@ func walletLoop(n, rate int, op func(i int) error) ([]time.Duration, time.Durati
 				t0 := time.Now()
 				if rate > 0 {
 					t0 = start.Add(time.Duration(i) * time.Second / time.Duration(rate))
-					time.Sleep(time.Until(t0))
+					select {
+					case <-stop:
+						return
+					case <-time.After(time.Until(t0)):
+					}
 				}
 				if err := op(i); err != nil {
 					errs <- err
 					return
 				}
-				lat[i] = time.Since(t0)
+				lats[c] = append(lats[c], time.Since(t0))
 			}
 		}()
 	}
@@ -134,7 +139,7 @@ func walletLoop(n, rate int, op func(i int) error) ([]time.Duration, time.Durati
 		return nil, 0, err
 	default:
 	}
-	return lat, wall, nil
+	return slices.Concat(lats...), wall, nil
 }
 
 // cpuTime is the CPU time the process has used, user and system: per
