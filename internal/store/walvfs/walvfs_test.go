@@ -68,6 +68,24 @@ func sum(t testing.TB, db *sql.DB) int64 {
 	return s
 }
 
+// crashCopy copies the database at path and its WAL, as they stand, to a
+// new directory, and returns the copy's path: what a crash at this moment
+// would leave for recovery.
+func crashCopy(t testing.TB, path string) string {
+	t.Helper()
+	crashed := filepath.Join(t.TempDir(), "t.db")
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(crashed+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return crashed
+}
+
 func integrity(t testing.TB, db *sql.DB) {
 	t.Helper()
 	var res string
@@ -267,17 +285,7 @@ func TestRewrittenChecksumsReachTheFileAtCommit(t *testing.T) {
 	}
 	want += 2 * 60000
 
-	crashed := filepath.Join(t.TempDir(), "t.db")
-	for _, suffix := range []string{"", "-wal"} {
-		b, err := os.ReadFile(path + suffix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(crashed+suffix, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	after := open(t, crashed, false)
+	after := open(t, crashCopy(t, path), false)
 	if got := sum(t, after); got != want {
 		t.Fatalf("recovered from the files as the commit left them: sum %d, want %d", got, want)
 	}
@@ -321,17 +329,7 @@ func TestEveryCommitSurvivesACrashAfterIt(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			exec1(t, w, `PRAGMA wal_checkpoint(`+[]string{"PASSIVE", "RESTART", "TRUNCATE"}[rng.IntN(3)]+`)`)
 		}
-		crashed := filepath.Join(t.TempDir(), "t.db")
-		for _, suffix := range []string{"", "-wal"} {
-			b, err := os.ReadFile(path + suffix)
-			if err != nil && !os.IsNotExist(err) {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(crashed+suffix, b, 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-		after := open(t, crashed, false)
+		after := open(t, crashCopy(t, path), false)
 		if got := sum(t, after); got != want {
 			t.Fatalf("round %d: recovered sum %d, want %d", round, got, want)
 		}
