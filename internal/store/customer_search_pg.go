@@ -131,13 +131,16 @@ func (s *Store) newPGSearch(ctx context.Context, q *listQuery, term, tab string,
 	// check counted, on the sample of all of them. Digits that are rare
 	// together in one subaccount's phone numbers can be common together in
 	// another's, whose rows the one pass would then check one by one.
-	patterns, _ := trigramPatterns(term, sample)
+	var patterns []string
+	onePass := false
 	if all := s.searchSample(ctx, ""); all != nil {
-		onePass, share := trigramPatterns(term, all)
+		var share float64
+		patterns, share = trigramPatterns(term, all)
 		p.candidates = int(share * float64(all.customers))
-		if p.rare() {
-			patterns = onePass
-		}
+		onePass = p.rare()
+	}
+	if !onePass {
+		patterns, _ = trigramPatterns(term, sample)
 	}
 	var conds []string
 	for _, pattern := range patterns {
